@@ -1,0 +1,30 @@
+/**
+ * The ordered list of migrations. Knex reads them through this list (not a directory
+ * scan) so that the same migrations run from TypeScript sources, the CLI and a bundle.
+ * Never edit a migration once it has landed: add a new one.
+ */
+import type { Knex } from 'knex'
+import * as m0100 from './20261122000100_extensions'
+import * as m0200 from './20261122000200_events'
+import * as m0300 from './20261122000300_sessions_messages'
+import * as m0400 from './20261122000400_documents'
+import * as m0500 from './20261122000500_memories'
+import * as m0600 from './20261122000600_traces'
+import * as m0700 from './20261122000700_workflows'
+import * as m0800 from './20261122000800_settings'
+
+export interface MigrationModule {
+  up(knex: Knex): Promise<void>
+  down(knex: Knex): Promise<void>
+}
+
+export const migrations: ReadonlyArray<readonly [name: string, module: MigrationModule]> = [
+  ['20261122000100_extensions', m0100],
+  ['20261122000200_events', m0200],
+  ['20261122000300_sessions_messages', m0300],
+  ['20261122000400_documents', m0400],
+  ['20261122000500_memories', m0500],
+  ['20261122000600_traces', m0600],
+  ['20261122000700_workflows', m0700],
+  ['20261122000800_settings', m0800]
+]

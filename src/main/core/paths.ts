@@ -1,0 +1,44 @@
+/**
+ * Where Engram's files are. Worker threads are plain `.mjs` files under
+ * `src/main/workers`, found from the package root, so that the same files serve the CLI,
+ * the tests, the browser bridge and the built Electron app (which sets the root itself).
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+let appRootOverride: string | null = null
+
+/** Electron's composition root calls this with `app.getAppPath()`. */
+export function setAppRoot(root: string): void {
+  appRootOverride = root
+}
+
+function findPackageRoot(from: string): string {
+  let dir = from
+  for (;;) {
+    const pkg = join(dir, 'package.json')
+    if (existsSync(pkg)) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'engram') return dir
+      } catch {
+        // keep looking
+      }
+    }
+    const parent = dirname(dir)
+    if (parent === dir) throw new Error(`Could not find the engram package root above ${from}`)
+    dir = parent
+  }
+}
+
+export function appRoot(): string {
+  return appRootOverride ?? findPackageRoot(dirname(fileURLToPath(import.meta.url)))
+}
+
+export function resolveWorker(file: string): string {
+  return join(appRoot(), 'src', 'main', 'workers', file)
+}
+
+export function appVersion(): string {
+  return (JSON.parse(readFileSync(join(appRoot(), 'package.json'), 'utf8')) as { version: string }).version
+}
