@@ -4,6 +4,7 @@
  * the tests, the browser bridge and the built Electron app (which sets the root itself).
  */
 import { existsSync, readFileSync } from 'node:fs'
+import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -41,4 +42,14 @@ export function resolveWorker(file: string): string {
 
 export function appVersion(): string {
   return (JSON.parse(readFileSync(join(appRoot(), 'package.json'), 'utf8')) as { version: string }).version
+}
+
+/** Where profiles live unless told otherwise: the same folder as Electron's userData for "Engram". */
+export function defaultDataDir(): string {
+  const env = process.env['ENGRAM_DATA_DIR']
+  if (env) return env
+  const home = homedir()
+  if (process.platform === 'darwin') return join(home, 'Library', 'Application Support', 'Engram')
+  if (process.platform === 'win32') return join(process.env['APPDATA'] ?? join(home, 'AppData', 'Roaming'), 'Engram')
+  return join(process.env['XDG_CONFIG_HOME'] ?? join(home, '.config'), 'Engram')
 }

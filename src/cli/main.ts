@@ -1,0 +1,231 @@
+/**
+ * The `engram` CLI. It builds the same core as the app and calls the same services
+ * through the same router, so a CLI command and an app click cannot disagree. Data
+ * commands act on the active profile, or on `--profile NAME`.
+ */
+import { Command, Option } from 'commander'
+import type { Channel, ChannelInput, ChannelOutput } from '../shared/contract'
+import { AppError, type AppErrorCode } from '../shared/errors'
+import type { ProfileSummary } from '../shared/types'
+import { createAppCore, type AppCore } from '../main/core/app-core'
+import { appVersion, defaultDataDir } from '../main/core/paths'
+import { migrateLatest, migrationStatus } from '../main/db/migrate'
+
+interface GlobalOpts {
+  dataDir: string
+  databaseUrl?: string
+  profile?: string
+  passphrase?: string
+}
+
+const EXIT: Partial<Record<AppErrorCode, number>> = { validation: 2, not_found: 4, locked: 3, unauthorized: 3, profile_in_use: 5, conflict: 6 }
+
+let core: AppCore | null = null
+let out: (line: string) => void = (line) => process.stdout.write(`${line}\n`)
+
+function getCore(g: GlobalOpts): AppCore {
+  core ??= createAppCore({ dataDir: g.dataDir, databaseUrl: g.databaseUrl, role: 'cli', mode: 'cli' })
+  return core
+}
+
+/** Call a contract channel exactly as the app does, and unwrap its result. */
+async function call<C extends Channel>(g: GlobalOpts, channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>> {
+  const result = await getCore(g).router.dispatch(channel, input)
+  if (!result.ok) throw AppError.from(result.error)
+  return result.value as ChannelOutput<C>
+}
+
+/** Open the profile a data command acts on: --profile NAME, else the active one. */
+async function openTarget(g: GlobalOpts): Promise<void> {
+  const c = getCore(g)
+  if (g.profile) {
+    await c.profiles.use(c.profiles.find(g.profile).id, g.passphrase)
+    return
+  }
+  const state = c.profiles.list()
+  const active = state.profiles.find((p) => p.id === state.activeId)
+  if (active?.hasPassphrase) {
+    if (g.passphrase === undefined) throw new AppError('locked', `Profile "${active.name}" is locked: pass --passphrase or set ENGRAM_PASSPHRASE.`)
+    await c.profiles.openActive(g.passphrase)
+  }
+}
+
+const json = (v: unknown): void => out(JSON.stringify(v, null, 2))
+
+function profileLine(p: ProfileSummary): string {
+  return `${p.active ? '*' : ' '} ${p.name.padEnd(24)} ${p.id}${p.hasPassphrase ? '  (passphrase)' : ''}`
+}
+
+export function buildProgram(): Command {
+  const program = new Command()
+  program
+    .name('engram')
+    .description('Engram: your local-first memory. The headless face of the app.')
+    .version(appVersion())
+    .addOption(new Option('--data-dir <dir>', 'where profiles are kept').env('ENGRAM_DATA_DIR').default(defaultDataDir()))
+    .addOption(new Option('--database-url <url>', 'use an external Postgres (with pgvector) instead of the embedded one').env('ENGRAM_DATABASE_URL'))
+    .addOption(new Option('--profile <name>', 'act on this profile instead of the active one'))
+    .addOption(new Option('--passphrase <passphrase>', "the profile's passphrase, if it has one").env('ENGRAM_PASSPHRASE'))
+    .showHelpAfterError()
+
+  const g = (): GlobalOpts => program.opts<GlobalOpts>()
+
+  program
+    .command('doctor')
+    .description('report the engine, Postgres and pgvector versions, migrations, data directory and embedding model')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      try {
+        await openTarget(g())
+      } catch (err) {
+        if (!(err instanceof AppError) || !['no_profile', 'locked'].includes(err.code)) throw err
+      }
+      const r = await call(g(), 'system:doctor', {})
+      if (o.json) return json(r)
+      out(`Engram ${r.app.version} (${r.app.platform}, Node ${r.app.node})`)
+      out(`data dir:    ${r.dataDir}`)
+      out(`profile:     ${r.profile ? `${r.profile.name} (${r.profile.id})` : 'none open'}`)
+      out(`engine:      ${r.engine ? `${r.engine.kind} at ${r.engine.location}` : '-'}`)
+      out(`postgres:    ${r.postgres?.version ?? '-'}`)
+      out(`pgvector:    ${r.pgvector?.version ?? '-'}    pg_trgm: ${r.pgTrgm?.version ?? '-'}`)
+      out(`migrations:  ${r.migrations ? `${r.migrations.applied}/${r.migrations.total} applied` : '-'}`)
+      out(`embedding:   ${r.embedding.status}${r.embedding.dir ? ` (${r.embedding.dir})` : ''}. ${r.embedding.note}`)
+    })
+
+  const profile = program.command('profile').description('manage profiles')
+  profile
+    .command('create <name>')
+    .description('create a profile (it becomes the active one); --passphrase locks it')
+    .action(async (name: string) => {
+      const p = await call(g(), 'profiles:create', { name, ...(g().passphrase ? { passphrase: g().passphrase } : {}) })
+      out(`Created profile "${p.name}" (${p.id}). It is now the active profile.`)
+    })
+  profile
+    .command('list')
+    .description('list profiles; * marks the active one')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const s = await call(g(), 'profiles:list', {})
+      if (o.json) return json(s)
+      if (s.profiles.length === 0) return out('No profiles yet. Create one: engram profile create "Personal"')
+      for (const p of s.profiles) out(profileLine(p))
+    })
+  profile
+    .command('switch <name>')
+    .description('make a profile the active one')
+    .action(async (name: string) => {
+      const id = getCore(g()).profiles.find(name).id
+      await call(g(), 'profiles:switch', { id, ...(g().passphrase !== undefined ? { passphrase: g().passphrase } : {}) })
+      out(`Switched to "${name}".`)
+    })
+  profile
+    .command('rename <name> <newName>')
+    .description('rename a profile')
+    .action(async (name: string, newName: string) => {
+      const p = await call(g(), 'profiles:rename', { id: getCore(g()).profiles.find(name).id, name: newName })
+      out(`Renamed to "${p.name}".`)
+    })
+  profile
+    .command('delete <name>')
+    .description('delete a profile and ALL of its data; --yes confirms')
+    .option('--yes', 'confirm: delete everything in this profile')
+    .action(async (name: string, o: { yes?: boolean }) => {
+      const p = getCore(g()).profiles.find(name)
+      if (!o.yes) throw new AppError('validation', `This deletes every memory, session and document in "${p.name}". Run again with --yes to confirm.`)
+      await call(g(), 'profiles:delete', { id: p.id, confirmName: p.name })
+      out(`Deleted profile "${p.name}".`)
+    })
+  profile
+    .command('lock <name>')
+    .description('protect a profile with a passphrase (--passphrase or ENGRAM_PASSPHRASE); it stays closed until unlocked')
+    .option('--current <passphrase>', 'the current passphrase, to change it')
+    .action(async (name: string, o: { current?: string }) => {
+      const pass = g().passphrase
+      if (!pass) throw new AppError('validation', 'Give the new passphrase with --passphrase or ENGRAM_PASSPHRASE.')
+      const p = getCore(g()).profiles.find(name)
+      await call(g(), 'profiles:setPassphrase', { id: p.id, next: pass, ...(o.current ? { current: o.current } : {}) })
+      out(`Profile "${p.name}" is locked with a passphrase.`)
+    })
+  profile
+    .command('unlock <name>')
+    .description('remove the passphrase of a profile (needs --passphrase)')
+    .action(async (name: string) => {
+      const p = getCore(g()).profiles.find(name)
+      const pass = g().passphrase
+      if (pass === undefined) throw new AppError('locked', `Give the passphrase of "${p.name}" with --passphrase or ENGRAM_PASSPHRASE.`)
+      await call(g(), 'profiles:setPassphrase', { id: p.id, current: pass, next: null })
+      out(`Profile "${p.name}" no longer needs a passphrase.`)
+    })
+
+  const db = program.command('db').description('database maintenance')
+  db.command('migrate')
+    .description('apply pending migrations to the profile')
+    .action(async () => {
+      await openTarget(g())
+      const { ctx } = await getCore(g()).services()
+      const applied = await migrateLatest(ctx.engine.knex, ctx.engine.schema)
+      out(applied.length ? `Applied ${applied.length} migrations.` : 'Already up to date.')
+    })
+  db.command('status')
+    .description('list migrations and whether each is applied')
+    .action(async () => {
+      await openTarget(g())
+      const { ctx } = await getCore(g()).services()
+      for (const m of await migrationStatus(ctx.engine.knex, ctx.engine.schema)) out(`${m.applied ? 'applied' : 'pending'}  ${m.name}`)
+    })
+
+  const settings = program.command('settings').description('read and change profile settings')
+  settings
+    .command('get <key>')
+    .action(async (key: string) => {
+      await openTarget(g())
+      const s = await call(g(), 'settings:get', { key })
+      out(s === null ? '(not set)' : JSON.stringify(s.value))
+    })
+  settings
+    .command('set <key> <value>')
+    .description('value is JSON if it parses, else a string')
+    .action(async (key: string, raw: string) => {
+      await openTarget(g())
+      let value: unknown = raw
+      try {
+        value = JSON.parse(raw)
+      } catch {
+        // a plain string
+      }
+      await call(g(), 'settings:set', { key, value: value as never })
+      out(`${key} = ${JSON.stringify(value)}`)
+    })
+  return program
+}
+
+export async function runCli(argv: string[], io?: { out?: (line: string) => void; err?: (line: string) => void }): Promise<number> {
+  if (io?.out) out = io.out
+  const err = io?.err ?? ((line: string) => process.stderr.write(`${line}\n`))
+  const program = buildProgram()
+  program.exitOverride()
+  program.configureOutput({ writeOut: (s) => out(s.trimEnd()), writeErr: (s) => err(s.trimEnd()) })
+  let code = 0
+  try {
+    await program.parseAsync(argv, { from: 'user' })
+  } catch (e) {
+    if (e instanceof AppError) {
+      err(`engram: ${e.message}`)
+      code = EXIT[e.code] ?? 1
+    } else if (e && typeof e === 'object' && 'exitCode' in e && typeof (e as { exitCode: unknown }).exitCode === 'number') {
+      code = (e as { exitCode: number }).exitCode
+    } else {
+      err(`engram: ${(e as Error).message ?? String(e)}`)
+      code = 1
+    }
+  } finally {
+    await core?.close().catch(() => undefined)
+    core = null
+  }
+  return code
+}
+
+const isMain = process.argv[1] !== undefined && /engram(\.mjs)?$|cli[\\/]main\.ts$/.test(process.argv[1])
+if (isMain) {
+  runCli(process.argv.slice(2)).then((code) => process.exit(code))
+}

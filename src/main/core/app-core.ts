@@ -1,0 +1,115 @@
+/**
+ * The composition root of Engram's core, free of Electron. The Electron main process,
+ * the `engram` CLI, the loopback browser bridge and the tests all build one of these and
+ * talk to it through the same router and the same services.
+ */
+import { mkdirSync } from 'node:fs'
+import type { AppInfo } from '../../shared/types'
+import { AppError } from '../../shared/errors'
+import { createBus, type Bus } from './bus'
+import { appVersion } from './paths'
+import { createRouter, consoleLogger, type Handlers, type Logger, type Router } from '../ipc/router'
+import { createProfileRegistry, type ProfileRegistry } from '../features/profiles/profiles.registry'
+import { createProfilesService, type ProfileContext, type ProfilesService } from '../features/profiles/profiles.service'
+import { profilesHandlers } from '../features/profiles/profiles.ipc'
+import { createSettingsService, type SettingsService } from '../features/settings/settings.service'
+import { settingsHandlers } from '../features/settings/settings.ipc'
+import { doctorReport } from '../features/system/system.service'
+
+/** The services of one open profile. They are built when it opens and dropped when it closes. */
+export interface ProfileServices {
+  ctx: ProfileContext
+  settings: SettingsService
+  close(): Promise<void>
+}
+
+export interface AppCoreOptions {
+  dataDir: string
+  databaseUrl?: string | undefined
+  /** Named in "profile in use" errors. */
+  role: 'app' | 'cli' | 'bridge' | 'test' | 'bench'
+  mode: 'electron' | 'browser' | 'cli'
+  logger?: Logger
+  /** Electron registers the global shortcut; returns false when another app holds it. */
+  registerShortcut?: (accelerator: string | null) => boolean
+}
+
+export interface AppCore {
+  readonly dataDir: string
+  readonly router: Router
+  readonly bus: Bus
+  readonly registry: ProfileRegistry
+  readonly profiles: ProfilesService<ProfileServices>
+  /** The services of the active profile, opening it if it needs no passphrase. */
+  services(): Promise<ProfileServices>
+  info(): AppInfo
+  close(): Promise<void>
+}
+
+export function createAppCore(opts: AppCoreOptions): AppCore {
+  const logger = opts.logger ?? consoleLogger
+  mkdirSync(opts.dataDir, { recursive: true })
+  const bus = createBus()
+  const registry = createProfileRegistry(opts.dataDir)
+
+  const profiles = createProfilesService<ProfileServices>({
+    registry,
+    engine: { databaseUrl: opts.databaseUrl },
+    role: opts.role,
+    createServices: (ctx) => ({
+      ctx,
+      settings: createSettingsService({ db: ctx.db }),
+      close: async () => undefined
+    }),
+    onChange: (state) => bus.emit('profiles:changed', state)
+  })
+
+  const services = async (): Promise<ProfileServices> => (await profiles.session()).services
+  const mode = opts.mode === 'cli' ? 'browser' : opts.mode
+
+  const info = (): AppInfo => ({
+    name: 'Engram',
+    version: appVersion(),
+    mode,
+    captureShortcut: registry.read().app.captureShortcut
+  })
+
+  const handlers: Handlers = {
+    'app:info': info,
+    'app:setCaptureShortcut': ({ accelerator }) => {
+      const previous = registry.read().app.captureShortcut
+      if (opts.registerShortcut && !opts.registerShortcut(accelerator)) {
+        opts.registerShortcut(previous)
+        throw new AppError('conflict', `${accelerator} is already used by another app. Choose another shortcut.`)
+      }
+      registry.update((d) => {
+        d.app.captureShortcut = accelerator
+      })
+      const next = info()
+      bus.emit('app:changed', next)
+      return next
+    },
+    ...profilesHandlers(profiles),
+    ...settingsHandlers(async () => (await services()).settings),
+    'system:doctor': async () => {
+      let ctx: ProfileContext | null = null
+      try {
+        ctx = (await services()).ctx
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err
+      }
+      return doctorReport({ dataDir: opts.dataDir, mode: opts.mode, ctx })
+    }
+  }
+
+  return {
+    dataDir: opts.dataDir,
+    router: createRouter(handlers, logger),
+    bus,
+    registry,
+    profiles,
+    services,
+    info,
+    close: () => profiles.close()
+  }
+}
