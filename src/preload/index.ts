@@ -1,0 +1,2 @@
+// Preload: filled in by the Electron shell work.
+export {}
