@@ -16,7 +16,9 @@ export default defineConfig({
   },
   preload: {
     build: {
-      externalizeDeps: true,
+      // A sandboxed preload can require only 'electron': bundle everything else (zod, via
+      // the contract's channel list) into the one file.
+      externalizeDeps: false,
       rollupOptions: {
         input: { index: resolve(__dirname, 'src/preload/index.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' }
