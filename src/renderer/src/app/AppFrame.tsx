@@ -1,0 +1,34 @@
+/** The main window once a profile is open: header, section navigation and the current section. */
+import { AppShell, Group, ThemeIcon, Title } from '@mantine/core'
+import { IconBrain } from '@tabler/icons-react'
+import { ProfilePicker } from '../features/profiles/components/ProfilePicker'
+import { NavBar } from './NavBar'
+import { SectionView } from './SectionView'
+import { usePreventFileDrop } from './usePreventFileDrop'
+import { useSectionShortcuts } from './useSectionShortcuts'
+
+export function AppFrame(): React.JSX.Element {
+  useSectionShortcuts()
+  usePreventFileDrop()
+  return (
+    <AppShell header={{ height: 60 }} navbar={{ width: 232, breakpoint: 0 }} padding="xl">
+      <AppShell.Header px="lg">
+        <Group h="100%" justify="space-between">
+          <Group gap="sm">
+            <ThemeIcon variant="light" size={34} radius="md" aria-hidden="true">
+              <IconBrain size={20} stroke={1.6} />
+            </ThemeIcon>
+            <Title order={2} size="h4" fw={600}>
+              Engram
+            </Title>
+          </Group>
+          <ProfilePicker />
+        </Group>
+      </AppShell.Header>
+      <NavBar />
+      <AppShell.Main>
+        <SectionView />
+      </AppShell.Main>
+    </AppShell>
+  )
+}

@@ -1,0 +1,46 @@
+/** Switching to a profile with a passphrase asks for it first. */
+import { Button, Group, Modal, PasswordInput, Stack } from '@mantine/core'
+import { useState } from 'react'
+import type { ProfileSummary } from '../../../../../shared/types'
+import { useAction } from '../../../lib/useAction'
+import { useProfilesStore } from '../store'
+
+export function UnlockProfileModal(props: { profile: ProfileSummary; onClose(): void }): React.JSX.Element {
+  const switchTo = useProfilesStore((s) => s.switchTo)
+  const [passphrase, setPassphrase] = useState('')
+  const action = useAction((p: string) => switchTo(props.profile.id, p))
+
+  async function submit(e: React.FormEvent): Promise<void> {
+    e.preventDefault()
+    if (await action.run(passphrase)) props.onClose()
+  }
+
+  return (
+    <Modal opened onClose={props.onClose} title={`Open “${props.profile.name}”`}>
+      <form onSubmit={submit} noValidate>
+        <Stack gap="md">
+          <PasswordInput
+            label="Passphrase"
+            description={`${props.profile.name} has a passphrase. Enter it to open the profile.`}
+            autoComplete="current-password"
+            data-autofocus
+            value={passphrase}
+            onChange={(e) => {
+              setPassphrase(e.currentTarget.value)
+              action.reset()
+            }}
+            error={action.error?.message}
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={props.onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={action.busy} disabled={!passphrase}>
+              Unlock
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  )
+}
