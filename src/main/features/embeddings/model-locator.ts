@@ -35,3 +35,34 @@ export function locateModel(opts: { configuredDir?: string | null | undefined; m
   if (isModelDir(cached)) return { dir: cached, source: 'cache' }
   return null
 }
+
+export const MODEL_FILES = ['config.json', 'tokenizer.json', join('onnx', 'model_quantized.onnx')] as const
+
+/** Which of the required model files `dir` lacks (all of them when it does not exist). */
+export function missingModelFiles(dir: string): string[] {
+  return MODEL_FILES.filter((f) => !existsSync(join(dir, f)))
+}
+
+export interface ModelCandidate {
+  dir: string
+  source: ModelLocation['source']
+  missing: string[]
+}
+
+/**
+ * Every place `locateModel` looks, in order, with what each lacks: for telling the user
+ * where a model could go when none is found.
+ */
+export function modelCandidates(opts: { configuredDir?: string | null | undefined; model?: string }): ModelCandidate[] {
+  const model = opts.model ?? DEFAULT_MODEL
+  const configured = opts.configuredDir ?? process.env['ENGRAM_MODEL_DIR']
+  const out: ModelCandidate[] = []
+  if (configured) out.push({ dir: configured, source: 'configured', missing: missingModelFiles(configured) })
+  for (const [dir, source] of [
+    [join(appRoot(), 'resources', 'models', model), 'bundled'],
+    [join(userModelCache(), model), 'cache']
+  ] as const) {
+    out.push({ dir, source, missing: missingModelFiles(dir) })
+  }
+  return out
+}

@@ -1,0 +1,583 @@
+/**
+ * The main-thread side of the embedder. All tokenizing and ONNX work happens in
+ * `src/main/workers/embedder.worker.mjs`; this client only finds the model, queues texts,
+ * cuts them into batches, and hands vectors back in order. It never imports
+ * transformers.js, so nothing here can block the event loop for longer than a postMessage.
+ *
+ * - Concurrent `embed()` calls coalesce into batches of up to `batchSize` (32) texts, and big
+ *   requests are split into such batches; one batch is in the worker at a time, so texts that
+ *   arrive meanwhile join the next batch. `priority: 'high'` (a search query) jumps the queue.
+ * - Every result carries the model name, dimension and weights fingerprint that made it
+ *   (`Embeddings.model`, `.dim`, `.fingerprint`): store them next to each vector.
+ * - No model: status 'missing', and `embed()` rejects with AppError 'unavailable'. Capture
+ *   and keyword search keep working; semantic search waits for a model.
+ */
+import { Worker } from 'node:worker_threads'
+import { AppError } from '../../../shared/errors'
+import { resolveWorker } from '../../core/paths'
+import { DEFAULT_MODEL, locateModel, modelCandidates, userModelCache, type ModelLocation } from './model-locator'
+
+/**
+ * 'idle': a model was found but is not loaded yet (it loads on first use or on `load()`).
+ * 'missing': no model anywhere. 'failed': a model was found but could not load or the
+ * worker died; `load()` tries again.
+ */
+export type EmbedderState = 'missing' | 'idle' | 'loading' | 'ready' | 'failed'
+
+export interface EmbedderStatus {
+  state: EmbedderState
+  /** The name vectors are recorded under. */
+  model: string
+  dim: number | null
+  dir: string | null
+  source: ModelLocation['source'] | null
+  /** A sentence for the user. */
+  message: string
+  /** Why it is missing/failed: model_missing, model_invalid, runtime_unavailable, worker_exit, load_timeout, disposed. */
+  code: string | null
+  /** Texts longer than this many model tokens are truncated. */
+  maxTokens: number | null
+  /** ONNX intra-op threads the worker uses. */
+  threads: number
+  /** First 16 hex chars of the ONNX file's sha256: tells apart two files under one name. */
+  fingerprint: string | null
+  loadMs: number | null
+}
+
+/** Vectors in input order, each `dim` long and unit-norm, plus what made them. */
+export type Embeddings = Float32Array[] & { readonly model: string; readonly dim: number; readonly fingerprint: string }
+
+export interface DownloadProgress {
+  status: string
+  file?: string
+  loaded?: number
+  total?: number
+  /** 0–100 for the current file. */
+  progress?: number
+}
+
+export interface EmbedderOptions {
+  /** A configured model directory (setting or CLI option). ENGRAM_MODEL_DIR is read too. */
+  modelDir?: string | null
+  /** The model's name, recorded with every vector. Default Xenova/all-MiniLM-L6-v2. */
+  modelName?: string
+  workerPath?: string
+  /** ONNX intra-op threads. Default: ENGRAM_EMBED_THREADS, else 1 (see DEFAULT_THREADS). */
+  threads?: number
+  /** Cap on model tokens per text. Default: the model's sentence-transformers max_seq_length, else 256. */
+  maxTokens?: number
+  /** Texts per worker message. Default 32. */
+  batchSize?: number
+  /** Texts per ONNX run inside the worker. Default 1 (batch-invariant vectors; see the worker). */
+  innerBatch?: number
+  loadTimeoutMs?: number
+}
+
+export interface EmbedOptions {
+  /** 'high' goes ahead of queued bulk work (use it for search queries). */
+  priority?: 'normal' | 'high'
+}
+
+export interface Embedder {
+  status(): EmbedderStatus
+  /** Find and load the model (again, after 'failed' or a new model dir). Resolves with the status; never rejects. */
+  load(): Promise<EmbedderStatus>
+  embed(texts: string[], opts?: EmbedOptions): Promise<Embeddings>
+  /** Model tokens per text, special tokens included, before truncation. */
+  countTokens(texts: string[]): Promise<number[]>
+  /** Returns an unsubscribe function. */
+  onStatus(cb: (s: EmbedderStatus) => void): () => void
+  /** Point at another model directory; queued work is cancelled and the model reloads on next use. */
+  setModelDir(dir: string | null): Promise<EmbedderStatus>
+  /**
+   * Fetch the model from the hub into the user model cache, then load it. Rejects with
+   * AppError 'unavailable' (details.reason 'offline') when the host cannot be reached.
+   */
+  downloadModel(opts?: {
+    onProgress?: (p: DownloadProgress) => void
+    /** Another hub endpoint (a mirror). Default: HF_ENDPOINT, else huggingface.co. */
+    remoteHost?: string
+    /** Fail as 'offline' when a request gets no answer in this long. Default 15 s. */
+    connectTimeoutMs?: number
+    /** Fail when a download stalls this long. Default 60 s. */
+    idleTimeoutMs?: number
+  }): Promise<EmbedderStatus>
+  dispose(): Promise<void>
+  /** The worker thread, while one runs (diagnostics and tests). */
+  readonly worker: Worker | null
+}
+
+/**
+ * One ONNX thread by default. On the 2-core target the main thread, the PGlite thread and
+ * the renderer need the other core; a second ONNX thread bought ~1.3–1.6x throughput in
+ * bulk embedding but took the whole machine (measurements in the embed bench and report).
+ */
+export const DEFAULT_THREADS = 1
+export const DEFAULT_BATCH_SIZE = 32
+
+const NO_MODEL_HINT = 'Capture and keyword search still work; semantic search waits for a model.'
+
+interface Pending {
+  resolve: (v: never) => void
+  reject: (e: Error) => void
+}
+
+interface EmbedRequest {
+  texts: string[]
+  out: Float32Array[]
+  left: number
+  model: string
+  dim: number
+  fingerprint: string
+  resolve: (v: Embeddings) => void
+  reject: (e: Error) => void
+  settled: boolean
+}
+
+interface Slice {
+  req: EmbedRequest
+  start: number
+  end: number
+}
+
+type WorkerMsg =
+  | { type: 'loaded'; modelName: string; dim: number; maxTokens: number; threads: number; fingerprint: string; ms: number }
+  | { type: 'embedded'; id: number; vectors: Float32Array; count: number; dim: number; modelName: string; ms: number }
+  | { type: 'tokenized'; id: number; counts: number[]; truncated: boolean[]; maxTokens: number }
+  | { type: 'progress'; id: number; status: string; file?: string; loaded?: number; total?: number; progress?: number }
+  | { type: 'downloaded'; id: number; dir: string; ms: number }
+  | { type: 'disposed' }
+  | { type: 'error'; op: string; id?: number; code: string; message: string }
+
+function envThreads(): number | undefined {
+  const v = Number(process.env['ENGRAM_EMBED_THREADS'])
+  return Number.isInteger(v) && v > 0 ? v : undefined
+}
+
+export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
+  const modelName = opts.modelName ?? DEFAULT_MODEL
+  const workerPath = opts.workerPath ?? resolveWorker('embedder.worker.mjs')
+  const threads = opts.threads ?? envThreads() ?? DEFAULT_THREADS
+  const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE)
+  const loadTimeoutMs = opts.loadTimeoutMs ?? 120_000
+  let modelDir = opts.modelDir ?? null
+
+  let worker: Worker | null = null
+  let disposed = false
+  let loading: Promise<EmbedderStatus> | null = null
+  let everReady = false
+  let restarts = 0
+  let loadWaiter: { resolve: (m: WorkerMsg) => void } | null = null
+  let nextId = 1
+  const listeners = new Set<(s: EmbedderStatus) => void>()
+  const queue: Slice[] = []
+  let inFlight: { id: number; slices: Slice[] } | null = null
+  const tokenizeWaiters = new Map<number, Pending>()
+  const downloads = new Map<number, Pending & { onProgress?: (p: DownloadProgress) => void }>()
+
+  let st: EmbedderStatus = {
+    state: 'missing',
+    model: modelName,
+    dim: null,
+    dir: null,
+    source: null,
+    message: '',
+    code: null,
+    maxTokens: null,
+    threads,
+    fingerprint: null,
+    loadMs: null
+  }
+
+  function setStatus(patch: Partial<EmbedderStatus>): void {
+    st = { ...st, ...patch }
+    const snapshot = { ...st }
+    for (const cb of listeners) {
+      try {
+        cb(snapshot)
+      } catch {
+        // a listener's failure is its own
+      }
+    }
+  }
+
+  function missingMessage(): string {
+    const where = modelCandidates({ configuredDir: modelDir, model: modelName })
+      .map((c) => `${c.source} ${c.dir}${c.missing.length === 3 ? '' : ` (lacks ${c.missing.join(', ')})`}`)
+      .join('; ')
+    return `No embedding model found for ${modelName} (looked in: ${where}). ${NO_MODEL_HINT} Set ENGRAM_MODEL_DIR or the model folder setting, or download the model.`
+  }
+
+  /** Re-run the lookup; returns the location or sets 'missing'. */
+  function locate(): ModelLocation | null {
+    const loc = locateModel({ configuredDir: modelDir, model: modelName })
+    if (!loc) {
+      setStatus({ state: 'missing', dir: null, source: null, dim: null, code: 'model_missing', message: missingMessage(), fingerprint: null })
+      return null
+    }
+    return loc
+  }
+
+  {
+    const loc = locate()
+    if (loc) setStatus({ state: 'idle', dir: loc.dir, source: loc.source, code: null, message: `${modelName} found (${loc.source}) at ${loc.dir}; it loads on first use.` })
+  }
+
+  function unavailable(): AppError {
+    if (disposed) return new AppError('unavailable', 'The embedder was shut down.', { reason: 'disposed' })
+    if (st.state === 'missing') return new AppError('unavailable', st.message, { reason: 'model_missing' })
+    return new AppError('unavailable', `The embedding model is not available: ${st.message}`, { reason: st.code ?? 'model_invalid' })
+  }
+
+  function failAll(err: Error): void {
+    const slices = [...(inFlight?.slices ?? []), ...queue.splice(0)]
+    inFlight = null
+    for (const s of slices) rejectReq(s.req, err)
+    for (const p of tokenizeWaiters.values()) p.reject(err)
+    tokenizeWaiters.clear()
+    for (const p of downloads.values()) p.reject(err)
+    downloads.clear()
+  }
+
+  function rejectReq(req: EmbedRequest, err: Error): void {
+    if (req.settled) return
+    req.settled = true
+    req.reject(err)
+  }
+
+  function spawn(): Worker {
+    if (worker) return worker
+    const w = new Worker(workerPath, { workerData: { innerBatch: opts.innerBatch ?? 1 } })
+    worker = w
+    w.on('message', (m: WorkerMsg) => onMessage(m))
+    w.on('error', (err) => {
+      if (worker !== w) return
+      onWorkerGone(`the embedder worker crashed: ${err.message}`)
+    })
+    w.on('exit', (code) => {
+      if (worker !== w) return
+      onWorkerGone(`the embedder worker exited (code ${code})`)
+    })
+    return w
+  }
+
+  function onWorkerGone(why: string): void {
+    worker = null
+    const err = new AppError('unavailable', `Embedding stopped: ${why}. ${NO_MODEL_HINT}`, { reason: 'worker_exit' })
+    if (loadWaiter) {
+      loadWaiter.resolve({ type: 'error', op: 'load', code: 'worker_exit', message: why })
+      loadWaiter = null
+    }
+    failAll(err)
+    if (!disposed) setStatus({ state: 'failed', code: 'worker_exit', message: `${why}. ${NO_MODEL_HINT} Loading again restarts it.` })
+  }
+
+  function onMessage(m: WorkerMsg): void {
+    switch (m.type) {
+      case 'loaded':
+      case 'disposed':
+        if (loadWaiter) {
+          loadWaiter.resolve(m)
+          loadWaiter = null
+        }
+        return
+      case 'embedded':
+        return onEmbedded(m)
+      case 'tokenized': {
+        const p = tokenizeWaiters.get(m.id)
+        tokenizeWaiters.delete(m.id)
+        ;(p?.resolve as ((v: number[]) => void) | undefined)?.(m.counts)
+        return
+      }
+      case 'progress': {
+        const d = downloads.get(m.id)
+        const { type: _t, id: _i, ...p } = m
+        d?.onProgress?.(p)
+        return
+      }
+      case 'downloaded': {
+        const d = downloads.get(m.id)
+        downloads.delete(m.id)
+        ;(d?.resolve as ((v: string) => void) | undefined)?.(m.dir)
+        return
+      }
+      case 'error':
+        return onWorkerError(m)
+    }
+  }
+
+  function onWorkerError(m: Extract<WorkerMsg, { type: 'error' }>): void {
+    if (m.op === 'load' && loadWaiter) {
+      loadWaiter.resolve(m)
+      loadWaiter = null
+      return
+    }
+    if (m.op === 'embed' && inFlight && inFlight.id === m.id) {
+      const { slices } = inFlight
+      inFlight = null
+      const code = m.code === 'not_loaded' ? 'unavailable' : m.code === 'bad_request' ? 'validation' : 'internal'
+      const err = new AppError(code, `Embedding failed: ${m.message}`, { reason: m.code })
+      for (const s of slices) rejectReq(s.req, err)
+      pump()
+      return
+    }
+    if (m.op === 'tokenize' && m.id !== undefined) {
+      const p = tokenizeWaiters.get(m.id)
+      tokenizeWaiters.delete(m.id)
+      p?.reject(new AppError(m.code === 'bad_request' ? 'validation' : 'unavailable', `Counting tokens failed: ${m.message}`, { reason: m.code }))
+      return
+    }
+    if (m.op === 'download' && m.id !== undefined) {
+      const d = downloads.get(m.id)
+      downloads.delete(m.id)
+      const msg =
+        m.code === 'offline'
+          ? `Could not download the embedding model: offline or the model host is unreachable (${m.message}). ${NO_MODEL_HINT}`
+          : `Could not download the embedding model: ${m.message}. ${NO_MODEL_HINT}`
+      d?.reject(new AppError('unavailable', msg, { reason: m.code }))
+      return
+    }
+    // An error nobody waits for (e.g. an unhandled rejection in the worker): log, keep going.
+    console.error(`[engram] embedder worker: ${m.code}: ${m.message}`)
+  }
+
+  function onEmbedded(m: Extract<WorkerMsg, { type: 'embedded' }>): void {
+    if (!inFlight || inFlight.id !== m.id) return
+    const { slices } = inFlight
+    inFlight = null
+    let row = 0
+    for (const s of slices) {
+      const req = s.req
+      for (let i = s.start; i < s.end; i++, row++) {
+        req.out[i] = m.vectors.subarray(row * m.dim, (row + 1) * m.dim)
+      }
+      req.model = m.modelName
+      req.dim = m.dim
+      req.left -= s.end - s.start
+      if (req.left === 0 && !req.settled) {
+        req.settled = true
+        req.resolve(Object.assign(req.out, { model: req.model, dim: req.dim, fingerprint: req.fingerprint }) as Embeddings)
+      }
+    }
+    pump()
+  }
+
+  /** Send the next batch when the worker has none. */
+  function pump(): void {
+    if (inFlight || !queue.length || !worker || st.state !== 'ready') return
+    const slices: Slice[] = []
+    const texts: string[] = []
+    while (queue.length && texts.length < batchSize) {
+      const s = queue[0] as Slice
+      if (s.req.settled) {
+        queue.shift()
+        continue
+      }
+      const take = Math.min(s.end - s.start, batchSize - texts.length)
+      slices.push({ req: s.req, start: s.start, end: s.start + take })
+      for (let i = s.start; i < s.start + take; i++) texts.push(s.req.texts[i] as string)
+      if (s.start + take === s.end) queue.shift()
+      else s.start += take
+    }
+    if (!texts.length) return
+    const id = nextId++
+    inFlight = { id, slices }
+    worker.postMessage({ type: 'embed', id, texts })
+  }
+
+  async function doLoad(): Promise<EmbedderStatus> {
+    if (disposed) return { ...st }
+    const loc = locate()
+    if (!loc) return { ...st }
+    setStatus({ state: 'loading', dir: loc.dir, source: loc.source, code: null, message: `Loading ${modelName} from ${loc.dir}…` })
+    const w = spawn()
+    const started = performance.now()
+    let timer: NodeJS.Timeout | undefined
+    const reply = await new Promise<WorkerMsg>((resolve) => {
+      loadWaiter = { resolve }
+      timer = setTimeout(() => {
+        loadWaiter = null
+        resolve({ type: 'error', op: 'load', code: 'load_timeout', message: `the model did not load within ${Math.round(loadTimeoutMs / 1000)} s` })
+      }, loadTimeoutMs)
+      w.postMessage({ type: 'load', dir: loc.dir, modelName, threads, maxTokens: opts.maxTokens })
+    })
+    clearTimeout(timer)
+    if (disposed) return { ...st }
+    if (reply.type === 'loaded') {
+      everReady = true
+      setStatus({
+        state: 'ready',
+        dim: reply.dim,
+        maxTokens: reply.maxTokens,
+        fingerprint: reply.fingerprint,
+        loadMs: Math.round(performance.now() - started),
+        code: null,
+        message: `${modelName} ready: ${reply.dim} dims, q8, up to ${reply.maxTokens} tokens per text, ${reply.threads} ONNX thread(s), loaded from ${loc.source} ${loc.dir} in ${Math.round(reply.ms)} ms.`
+      })
+      pump()
+    } else {
+      const code = reply.type === 'error' ? reply.code : 'model_invalid'
+      const message = reply.type === 'error' ? reply.message : 'unexpected reply from the embedder worker'
+      if (code === 'load_timeout') {
+        worker = null
+        void w.terminate()
+      }
+      setStatus({ state: 'failed', dim: null, code, message: `${message}. ${NO_MODEL_HINT}` })
+      failAll(unavailable())
+    }
+    return { ...st }
+  }
+
+  function load(): Promise<EmbedderStatus> {
+    if (st.state === 'ready' && worker) return Promise.resolve({ ...st })
+    loading ??= doLoad().finally(() => {
+      loading = null
+    })
+    return loading
+  }
+
+  /** Load on first use; throw 'unavailable' if that cannot work. */
+  async function ensureReady(): Promise<void> {
+    if (disposed) throw unavailable()
+    if (st.state === 'ready' && worker) return
+    if (st.state === 'missing' && !locateModel({ configuredDir: modelDir, model: modelName })) throw unavailable()
+    if (st.state === 'failed') {
+      // Do not retry a model that failed to load; do restart a worker that died after
+      // loading fine (a few times), since that is not the model's fault.
+      if (!(st.code === 'worker_exit' && everReady && restarts < 3)) throw unavailable()
+      restarts++
+    }
+    const s = await load()
+    if (s.state !== 'ready') throw unavailable()
+  }
+
+  function checkTexts(texts: unknown): asserts texts is string[] {
+    if (!Array.isArray(texts) || !texts.every((t) => typeof t === 'string')) {
+      throw new AppError('validation', 'embed() takes an array of strings')
+    }
+  }
+
+  async function embed(texts: string[], eo: EmbedOptions = {}): Promise<Embeddings> {
+    checkTexts(texts)
+    await ensureReady()
+    return new Promise<Embeddings>((resolve, reject) => {
+      const req: EmbedRequest = {
+        texts: [...texts],
+        out: new Array<Float32Array>(texts.length),
+        left: texts.length,
+        model: st.model,
+        dim: st.dim ?? 0,
+        fingerprint: st.fingerprint ?? '',
+        resolve,
+        reject,
+        settled: false
+      }
+      if (!texts.length) {
+        req.settled = true
+        resolve(Object.assign(req.out, { model: req.model, dim: req.dim, fingerprint: req.fingerprint }) as Embeddings)
+        return
+      }
+      const slice: Slice = { req, start: 0, end: texts.length }
+      if (eo.priority === 'high') queue.unshift(slice)
+      else queue.push(slice)
+      // Let calls made in the same tick join this batch.
+      queueMicrotask(pump)
+    })
+  }
+
+  async function countTokens(texts: string[]): Promise<number[]> {
+    checkTexts(texts)
+    await ensureReady()
+    const w = worker
+    if (!w) throw unavailable()
+    const id = nextId++
+    return new Promise<number[]>((resolve, reject) => {
+      tokenizeWaiters.set(id, { resolve: resolve as (v: never) => void, reject })
+      w.postMessage({ type: 'tokenize', id, texts })
+    })
+  }
+
+  async function stopWorker(): Promise<void> {
+    const w = worker
+    worker = null
+    if (!w) return
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 5_000)
+      w.on('message', (m: WorkerMsg) => {
+        if (m.type === 'disposed') {
+          clearTimeout(timer)
+          resolve()
+        }
+      })
+      w.once('exit', () => {
+        clearTimeout(timer)
+        resolve()
+      })
+      w.postMessage({ type: 'dispose' })
+    })
+    await w.terminate()
+  }
+
+  async function setModelDir(dir: string | null): Promise<EmbedderStatus> {
+    modelDir = dir
+    failAll(new AppError('cancelled', 'The embedding model changed; queued work was cancelled.'))
+    await loading?.catch(() => undefined)
+    await stopWorker()
+    const loc = locate()
+    if (loc) setStatus({ state: 'idle', dir: loc.dir, source: loc.source, dim: null, fingerprint: null, code: null, message: `${modelName} found (${loc.source}) at ${loc.dir}; it loads on first use.` })
+    return { ...st }
+  }
+
+  async function downloadModel(
+    dopts: {
+      onProgress?: (p: DownloadProgress) => void
+      remoteHost?: string
+      connectTimeoutMs?: number
+      idleTimeoutMs?: number
+    } = {}
+  ): Promise<EmbedderStatus> {
+    if (disposed) throw unavailable()
+    const w = spawn()
+    const id = nextId++
+    const remoteHost = dopts.remoteHost ?? process.env['HF_ENDPOINT']
+    await new Promise<string>((resolve, reject) => {
+      downloads.set(id, { resolve: resolve as (v: never) => void, reject, onProgress: dopts.onProgress })
+      w.postMessage({
+        type: 'download',
+        id,
+        model: modelName,
+        cacheDir: userModelCache(),
+        remoteHost,
+        connectTimeoutMs: dopts.connectTimeoutMs ?? 15_000,
+        idleTimeoutMs: dopts.idleTimeoutMs ?? 60_000
+      })
+    })
+    if (st.state === 'ready') return { ...st }
+    return load()
+  }
+
+  async function dispose(): Promise<void> {
+    if (disposed) return
+    disposed = true
+    failAll(new AppError('unavailable', 'The embedder was shut down.', { reason: 'disposed' }))
+    await stopWorker()
+    listeners.clear()
+  }
+
+  return {
+    status: () => ({ ...st }),
+    load,
+    embed,
+    countTokens,
+    onStatus(cb) {
+      listeners.add(cb)
+      return () => listeners.delete(cb)
+    },
+    setModelDir,
+    downloadModel,
+    dispose,
+    get worker() {
+      return worker
+    }
+  }
+}
