@@ -26,6 +26,8 @@ export interface ProfileServices {
 export interface AppCoreOptions {
   dataDir: string
   databaseUrl?: string | undefined
+  /** Connection pool size for an external server (ENGRAM_DATABASE_POOL_MAX). */
+  databasePoolMax?: number | undefined
   /** Named in "profile in use" errors. */
   role: 'app' | 'cli' | 'bridge' | 'test' | 'bench'
   mode: 'electron' | 'browser' | 'cli'
@@ -54,7 +56,7 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
 
   const profiles = createProfilesService<ProfileServices>({
     registry,
-    engine: { databaseUrl: opts.databaseUrl },
+    engine: { databaseUrl: opts.databaseUrl, poolMax: opts.databasePoolMax },
     role: opts.role,
     createServices: (ctx) => ({
       ctx,
@@ -96,7 +98,8 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
       try {
         ctx = (await services()).ctx
       } catch (err) {
-        if (!(err instanceof AppError)) throw err
+        // Doctor still reports on the app when no profile is open; anything else is a real problem.
+        if (!(err instanceof AppError && (err.code === 'no_profile' || err.code === 'locked'))) throw err
       }
       return doctorReport({ dataDir: opts.dataDir, mode: opts.mode, ctx })
     }

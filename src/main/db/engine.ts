@@ -114,19 +114,29 @@ export function redactUrl(url: string): string {
 }
 
 /** Connect to an external Postgres (with pgvector) and use `schema` for this profile. */
-export async function openPostgresEngine(opts: { url: string; schema: string }): Promise<Engine> {
+export async function openPostgresEngine(opts: { url: string; schema: string; poolMax?: number | undefined }): Promise<Engine> {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(opts.schema)) throw new AppError('validation', `Bad schema name ${opts.schema}`)
   const knex = knexFactory({
     client: 'pg',
     connection: opts.url,
     searchPath: [opts.schema, 'public'],
-    pool: { min: 0, max: 4 }
+    pool: { min: 0, max: opts.poolMax ?? 4 }
   })
-  try {
-    await knex.raw(`create schema if not exists "${opts.schema}"`)
-  } catch (err) {
-    await knex.destroy()
-    throw new AppError('unavailable', `Could not reach the Postgres server at ${redactUrl(opts.url)}: ${(err as Error).message}`)
+  // A server at its connection limit (or still tearing down our previous session) drops
+  // new connections at once: retry those briefly. A refused or unknown host fails fast.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await knex.raw(`create schema if not exists "${opts.schema}"`)
+      break
+    } catch (err) {
+      const message = (err as Error).message
+      if (attempt < 15 && /terminated unexpectedly|ECONNRESET/.test(message)) {
+        await new Promise((r) => setTimeout(r, 100 * attempt))
+        continue
+      }
+      await knex.destroy()
+      throw new AppError('unavailable', `Could not reach the Postgres server at ${redactUrl(opts.url)}: ${message}`)
+    }
   }
   return {
     kind: 'postgres',

@@ -18,7 +18,9 @@ import type { ProfileRecord, ProfileRegistry } from './profiles.registry'
 
 export interface EngineConfig {
   /** A `postgres://` URL selects an external server; otherwise PGlite in the profile folder. */
-  databaseUrl?: string
+  databaseUrl?: string | undefined
+  /** Connections to an external server (default 4); 1 for servers that multiplex one session. */
+  poolMax?: number | undefined
 }
 
 export interface ProfileContext {
@@ -121,7 +123,7 @@ export function createProfilesService<S extends ClosableServices>(opts: {
   async function openEngine(profile: ProfileRecord): Promise<{ engine: Engine; lock: DirLock | null }> {
     const dir = registry.profileDir(profile.id)
     if (opts.engine.databaseUrl) {
-      const engine = await openPostgresEngine({ url: opts.engine.databaseUrl, schema: schemaForProfile(profile.id) })
+      const engine = await openPostgresEngine({ url: opts.engine.databaseUrl, schema: schemaForProfile(profile.id), poolMax: opts.engine.poolMax })
       return { engine, lock: null }
     }
     const lock = acquireDirLock(join(dir, 'engram.lock'), profile.name, opts.role)
@@ -227,11 +229,16 @@ export function createProfilesService<S extends ClosableServices>(opts: {
         if (active?.profile.id === id) await closeActive()
         const dir = registry.profileDir(id)
         if (opts.engine.databaseUrl) {
-          const engine = await openPostgresEngine({ url: opts.engine.databaseUrl, schema: schemaForProfile(id) })
-          try {
-            await engine.knex.raw(`drop schema if exists "${engine.schema}" cascade`)
-          } finally {
-            await engine.close()
+          // Reuse the open profile's connection to the same server when there is one.
+          const drop = `drop schema if exists "${schemaForProfile(id)}" cascade`
+          if (active) await active.db.raw(drop)
+          else {
+            const engine = await openPostgresEngine({ url: opts.engine.databaseUrl, schema: schemaForProfile(id), poolMax: opts.engine.poolMax })
+            try {
+              await engine.knex.raw(drop)
+            } finally {
+              await engine.close()
+            }
           }
         } else {
           // Holding the lock while deleting proves nobody else has the database open.
