@@ -7,12 +7,16 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { tempDir, testCore } from '../helpers/core'
-import { findElectronBinary } from '../../scripts/start.mjs'
 
 const ROOT = resolve(__dirname, '../..')
+// scripts/ is outside tsconfig.node.json's file list, so load it by URL.
+const { findElectronBinary } = (await import(pathToFileURL(join(ROOT, 'scripts', 'start.mjs')).href)) as {
+  findElectronBinary(): string | null
+}
 const URL_LINE = /^Engram is running at (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)$/m
 /** start.mjs may rebuild the renderer first when its sources changed: allow for it. */
 const START_TIMEOUT_MS = 240_000
