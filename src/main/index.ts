@@ -76,20 +76,27 @@ function start(): void {
     .then(() => tray?.update({ canLock: canLock(core) }))
     .catch((err: unknown) => consoleLogger.warn('[engram] the active profile did not open', err))
 
+  /**
+   * Closing the window leaves Engram running in the tray on Windows and macOS. On Linux a
+   * tray icon may be created yet never shown (GNOME without an AppIndicator extension), which
+   * would leave an invisible process holding the profile open, so there closing quits.
+   */
+  const keepRunningInTray = (): boolean => tray !== null && process.platform !== 'linux'
+
   const showMain = (): void => {
     if (!mainWindow || mainWindow.isDestroyed()) {
       const win = track(createMainWindow(windowOptions))
       mainWindow = win
       win.on('close', (event) => {
         // With a tray, closing hides the window: the shortcut and the tray keep working.
-        if (!quitting && tray) {
+        if (!quitting && keepRunningInTray()) {
           event.preventDefault()
           win.hide()
         }
       })
       win.on('closed', () => {
         if (mainWindow === win) mainWindow = null
-        if (!tray && process.platform !== 'darwin') app.quit()
+        if (process.platform !== 'darwin') app.quit()
       })
       return
     }
@@ -137,7 +144,7 @@ function start(): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => app.quit())
 
   app.on('window-all-closed', () => {
-    if (!tray && process.platform !== 'darwin') app.quit()
+    if (!keepRunningInTray() && process.platform !== 'darwin') app.quit()
   })
   app.on('activate', () => {
     if (app.isReady() && !quitting) showMain()
