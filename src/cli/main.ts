@@ -15,7 +15,7 @@ interface GlobalOpts {
   dataDir: string
   databaseUrl?: string
   profile?: string
-  passphrase?: string
+  passphrase?: string | undefined
 }
 
 const EXIT: Partial<Record<AppErrorCode, number>> = { validation: 2, not_found: 4, locked: 3, unauthorized: 3, profile_in_use: 5, conflict: 6 }
@@ -68,7 +68,11 @@ export function buildProgram(): Command {
     .addOption(new Option('--passphrase <passphrase>', "the profile's passphrase, if it has one").env('ENGRAM_PASSPHRASE'))
     .showHelpAfterError()
 
-  const g = (): GlobalOpts => program.opts<GlobalOpts>()
+  const g = (): GlobalOpts => {
+    const o = program.opts<GlobalOpts>()
+    // An empty ENGRAM_PASSPHRASE means none was given.
+    return o.passphrase === '' ? { ...o, passphrase: undefined } : o
+  }
 
   program
     .command('doctor')
@@ -175,6 +179,17 @@ export function buildProgram(): Command {
     })
 
   const settings = program.command('settings').description('read and change profile settings')
+  settings
+    .command('list')
+    .description('list every setting of the profile')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      await openTarget(g())
+      const all = await call(g(), 'settings:list', {})
+      if (o.json) return json(all)
+      if (all.length === 0) return out('No settings changed from their defaults.')
+      for (const x of all) out(`${x.key} = ${JSON.stringify(x.value)}`)
+    })
   settings
     .command('get <key>')
     .action(async (key: string) => {

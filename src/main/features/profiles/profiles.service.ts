@@ -13,6 +13,7 @@ import type { ProfileSummary, ProfilesState } from '../../../shared/types'
 import { openPgliteEngine, openPostgresEngine, type Engine } from '../../db/engine'
 import { acquireDirLock, lockHolder, type DirLock } from '../../db/lock'
 import { migrateLatest } from '../../db/migrate'
+import { preparePgliteDataDir } from '../../db/template'
 import { hashPassphrase, verifyPassphrase } from './passphrase'
 import type { ProfileRecord, ProfileRegistry } from './profiles.registry'
 
@@ -128,6 +129,7 @@ export function createProfilesService<S extends ClosableServices>(opts: {
     }
     const lock = acquireDirLock(join(dir, 'engram.lock'), profile.name, opts.role)
     try {
+      await preparePgliteDataDir(join(dir, 'pgdata'), join(registry.dataDir, 'templates'))
       const engine = await openPgliteEngine({ dataDir: join(dir, 'pgdata'), runDir: join(dir, 'run') })
       return { engine, lock }
     } catch (err) {
