@@ -472,6 +472,11 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
         reject,
         settled: false
       }
+      if (disposed || !worker || st.state !== 'ready') {
+        // Disposed or reconfigured while this call waited for the model.
+        reject(unavailable())
+        return
+      }
       if (!texts.length) {
         req.settled = true
         resolve(Object.assign(req.out, { model: req.model, dim: req.dim, fingerprint: req.fingerprint }) as Embeddings)
