@@ -73,12 +73,16 @@ export function rendererIsStale(root = ROOT) {
  * Run a child with inherited output, forwarding termination signals to it. Resolves with
  * the exit code (128 + signal number when it was killed by a signal).
  * @param {string[]} args arguments to this Node binary
- * @param {{ quiet?: boolean }} [opts] quiet: keep the child's output unless it fails
+ * @param {{ quiet?: boolean, ipc?: boolean }} [opts] quiet: keep the child's output unless it
+ *   fails; ipc: open an IPC channel, whose disconnect tells the child that we are gone (even
+ *   after a SIGKILL, which cannot be forwarded)
  * @returns {Promise<number>}
  */
 function run(args, opts = {}) {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: opts.quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit', env: process.env })
+    /** @type {import('node:child_process').StdioOptions} */
+    const stdio = opts.quiet ? ['ignore', 'pipe', 'pipe'] : opts.ipc ? ['inherit', 'inherit', 'inherit', 'ipc'] : 'inherit'
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio, env: process.env })
     /** @type {Buffer[]} */
     const captured = []
     child.stdout?.on('data', (b) => captured.push(b))
@@ -121,7 +125,7 @@ async function startBrowser() {
       return built
     }
   }
-  return run(['--import', 'tsx', join(ROOT, 'src', 'server', 'main.ts'), ...process.argv.slice(2)])
+  return run(['--import', 'tsx', join(ROOT, 'src', 'server', 'main.ts'), ...process.argv.slice(2)], { ipc: true })
 }
 
 async function main() {

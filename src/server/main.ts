@@ -76,6 +76,14 @@ async function main(): Promise<void> {
     })
   }
 
+  // Started by `npm start` with an IPC channel: when that parent dies, even by SIGKILL, the
+  // channel closes, and the server must not linger holding the profile's lock.
+  if (process.connected) {
+    process.once('disconnect', () => {
+      stop(0).catch(() => process.exit(1))
+    })
+  }
+
   try {
     await core.profiles.openActive()
   } catch (err) {

@@ -147,16 +147,31 @@ describe('npm start without an Electron runtime', () => {
     expect(isAlive(owner.pid)).toBe(false)
     expect(existsSync(lockPath)).toBe(false)
 
-    // The same data directory opens again.
+    // The same data directory opens again. Ctrl+C in a terminal signals both processes at once.
     const second = await startEngram(dataDir)
     running.push(second.child)
     expect(second.stderr()).not.toContain('did not open')
-    const again = (await invokeOverSocket(second.url, 'profiles:list', {})) as { ok: boolean; value: { profiles: { locked: boolean }[] } }
+    const again = (await invokeOverSocket(second.url, 'profiles:list', {})) as { ok: boolean; value: { profiles: unknown[] } }
     expect(again.ok).toBe(true)
     expect(again.value.profiles).toHaveLength(1)
-    expect(existsSync(lockPath)).toBe(true)
+    const secondServer = (JSON.parse(readFileSync(lockPath, 'utf8')) as { pid: number }).pid
     second.child.kill('SIGINT')
+    process.kill(secondServer, 'SIGINT')
     expect(await second.exited).toBe(0)
+    expect(isAlive(secondServer)).toBe(false)
+    expect(existsSync(lockPath)).toBe(false)
+  })
+
+  it.skipIf(findElectronBinary() !== null)('does not leave the server running when npm start itself is killed', async () => {
+    const started = await startEngram(dataDir)
+    running.push(started.child)
+    const server = (JSON.parse(readFileSync(lockPath, 'utf8')) as { pid: number }).pid
+    expect(server).not.toBe(started.child.pid)
+    started.child.kill('SIGKILL')
+    await started.exited
+    const deadline = Date.now() + 30_000
+    while (isAlive(server) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+    expect(isAlive(server)).toBe(false)
     expect(existsSync(lockPath)).toBe(false)
   })
 })
