@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 /**
  * `npm test`: the one test command. Runs typecheck, lint, the production build, then
  * every vitest project (unit, integration against real PGlite and the real model fixture,
@@ -14,8 +15,10 @@ import { join } from 'node:path'
 
 const root = join(import.meta.dirname, '..')
 const extra = process.argv.slice(2)
+/** @type {Array<{ name: string, ok: boolean, seconds: number }>} */
 const results = []
 
+/** @param {string} name @param {string} cmd @param {string[]} args */
 function step(name, cmd, args) {
   process.stdout.write(`\n=== ${name}: ${[cmd, ...args].join(' ')}\n`)
   const t = Date.now()
