@@ -1,0 +1,157 @@
+/**
+ * Embedding throughput, ours (worker + batching client) against transformers.js's own
+ * feature-extraction pipeline run in-process, on the RANDOM-WEIGHTS MiniLM-L6 fixture
+ * (../shared/models/fixtures/minilm-l6-random-weights: the real architecture, tokenizer and
+ * q8 graph, so speed and memory are representative; the vectors mean nothing).
+ *
+ * - embed.short_per_s / embed.long_per_s: ours, default settings (1 ONNX thread), texts of
+ *   ~15 and ~200 words (Cranfield abstracts), 256 and 48 texts per run, median of 5 runs
+ *   after a warm-up. The client cuts them into batches of 32.
+ * - embed.raw_short_per_s / embed.raw_long_per_s: `pipeline('feature-extraction')` with the
+ *   same dtype and thread count, called in batches of 32 on the bench's own thread.
+ * - embed.t2_* / embed.raw_t2_*: the same with 2 ONNX threads (the thread-count choice).
+ * - embed.main_work_kept_1t / _2t: how much of a synthetic main-thread workload (2 ms
+ *   slices) still gets done while ours embeds long texts, vs. just before: what embedding
+ *   costs the app's main thread on this 2-core machine.
+ * - embed.rss_mb: process RSS growth from starting the embedder and embedding long texts.
+ * Runs alternate ours/raw so that load from other processes hits both alike.
+ */
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { createEmbedder, type Embedder } from '../../src/main/features/embeddings/embedder'
+import { median, round, type BenchSuite, type Metric } from '../lib'
+
+const repoRoot = resolve(import.meta.dirname, '..', '..')
+const FIXTURE = resolve(repoRoot, '..', 'shared', 'models', 'fixtures', 'minilm-l6-random-weights')
+const CORPUS = resolve(repoRoot, '..', 'shared', 'datasets', 'cranfield', 'corpus.jsonl')
+const RUNS = 5
+const BATCH = 32
+
+function texts(): { short: string[]; long: string[] } {
+  const docs = readFileSync(CORPUS, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { text: string }).text.split(/\s+/).filter(Boolean))
+  const short: string[] = []
+  const long: string[] = []
+  for (const d of docs) {
+    if (short.length < 256 && d.length >= 15) short.push(d.slice(0, 15).join(' '))
+    if (long.length < 48 && d.length >= 200) long.push(d.slice(0, 200).join(' '))
+  }
+  if (short.length < 256 || long.length < 48) throw new Error('not enough Cranfield text')
+  return { short, long }
+}
+
+type Extractor = (texts: string[], opts: { pooling: 'mean'; normalize: boolean }) => Promise<unknown>
+
+async function rawPipeline(threads: number): Promise<Extractor> {
+  const { pipeline, env } = await import('@huggingface/transformers')
+  env.allowRemoteModels = false
+  env.useFSCache = false
+  const p = await pipeline('feature-extraction', FIXTURE, { dtype: 'q8', session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 } })
+  return p as unknown as Extractor
+}
+
+async function perSecond(n: number, fn: () => Promise<unknown>): Promise<number> {
+  const t = performance.now()
+  await fn()
+  return n / ((performance.now() - t) / 1000)
+}
+
+async function rawRun(p: Extractor, list: string[]): Promise<void> {
+  for (let i = 0; i < list.length; i += BATCH) await p(list.slice(i, i + BATCH), { pooling: 'mean', normalize: true })
+}
+
+/** Rate of 2 ms main-thread work slices per second while `during` runs (or for ms). */
+async function mainWorkRate(during: Promise<unknown> | number): Promise<number> {
+  let slices = 0
+  let stop = false
+  const started = performance.now()
+  const spin = (): void => {
+    if (stop) return
+    const t = performance.now()
+    let x = 0
+    while (performance.now() - t < 2) x += Math.sqrt(x + 1)
+    slices++
+    setImmediate(spin)
+  }
+  spin()
+  if (typeof during === 'number') await new Promise((r) => setTimeout(r, during))
+  else await during
+  stop = true
+  return slices / ((performance.now() - started) / 1000)
+}
+
+async function compare(
+  ours: Embedder,
+  raw: Extractor,
+  t: { short: string[]; long: string[] }
+): Promise<{ short: number; long: number; rawShort: number; rawLong: number }> {
+  // Warm up both.
+  await ours.embed(t.short.slice(0, BATCH))
+  await rawRun(raw, t.short.slice(0, BATCH))
+  await ours.embed(t.long.slice(0, 8))
+  await rawRun(raw, t.long.slice(0, 8))
+  const r = { short: [] as number[], long: [] as number[], rawShort: [] as number[], rawLong: [] as number[] }
+  for (let i = 0; i < RUNS; i++) {
+    r.short.push(await perSecond(t.short.length, () => ours.embed(t.short)))
+    r.rawShort.push(await perSecond(t.short.length, () => rawRun(raw, t.short)))
+    r.long.push(await perSecond(t.long.length, () => ours.embed(t.long)))
+    r.rawLong.push(await perSecond(t.long.length, () => rawRun(raw, t.long)))
+  }
+  return { short: median(r.short), long: median(r.long), rawShort: median(r.rawShort), rawLong: median(r.rawLong) }
+}
+
+export const suite: BenchSuite = {
+  name: 'embed',
+  async run() {
+    const t = texts()
+    const m: Record<string, Metric> = {}
+    const rssBefore = process.memoryUsage().rss
+
+    const ours1 = createEmbedder({ modelDir: FIXTURE, modelName: 'fixture (random weights)', threads: 1 })
+    const s = await ours1.load()
+    if (s.state !== 'ready') throw new Error(`the embedder did not load: ${s.message}`)
+    const tokens = await ours1.countTokens(t.long)
+    await ours1.embed(t.long)
+    const rss = (process.memoryUsage().rss - rssBefore) / 2 ** 20
+
+    // Thread choice: main-thread work kept while embedding long texts, 1 vs 2 ONNX threads.
+    const kept: Record<number, number> = {}
+    const ours2 = createEmbedder({ modelDir: FIXTURE, modelName: 'fixture (random weights)', threads: 2 })
+    await ours2.load()
+    await ours2.embed(t.long.slice(0, 8))
+    for (const [n, e] of [[1, ours1], [2, ours2]] as const) {
+      const ratios: number[] = []
+      for (let i = 0; i < 3; i++) {
+        const idle = await mainWorkRate(1500)
+        const busy = await mainWorkRate(e.embed(t.long.slice(0, 24)))
+        ratios.push(busy / idle)
+      }
+      kept[n] = median(ratios)
+    }
+
+    const raw1 = await rawPipeline(1)
+    const one = await compare(ours1, raw1, t)
+    const raw2 = await rawPipeline(2)
+    const two = await compare(ours2, raw2, t)
+    await ours1.dispose()
+    await ours2.dispose()
+
+    const avgTok = Math.round(tokens.reduce((a, b) => a + b, 0) / tokens.length)
+    const note = (what: string): string => `${what}; median of ${RUNS}; RANDOM-WEIGHTS MiniLM-L6 q8 fixture`
+    m['embed.short_per_s'] = { value: round(one.short, 0), unit: 'texts/s', target: `>= ${round(one.rawShort * 0.9, 0)} (raw -10%)`, note: note(`ours, 1 ONNX thread, ${t.short.length} texts of 15 words in batches of ${BATCH}`) }
+    m['embed.long_per_s'] = { value: round(one.long, 1), unit: 'texts/s', target: `>= ${round(one.rawLong * 0.9, 1)} (raw -10%)`, note: note(`ours, 1 ONNX thread, ${t.long.length} texts of 200 words (~${avgTok} tokens)`) }
+    m['embed.raw_short_per_s'] = { value: round(one.rawShort, 0), unit: 'texts/s', note: note('transformers.js pipeline in-process, 1 ONNX thread, batches of 32') }
+    m['embed.raw_long_per_s'] = { value: round(one.rawLong, 1), unit: 'texts/s', note: note('transformers.js pipeline in-process, 1 ONNX thread, batches of 32') }
+    m['embed.t2_short_per_s'] = { value: round(two.short, 0), unit: 'texts/s', target: `>= ${round(two.rawShort * 0.9, 0)} (raw -10%)`, note: note('ours, 2 ONNX threads') }
+    m['embed.t2_long_per_s'] = { value: round(two.long, 1), unit: 'texts/s', target: `>= ${round(two.rawLong * 0.9, 1)} (raw -10%)`, note: note('ours, 2 ONNX threads') }
+    m['embed.raw_t2_short_per_s'] = { value: round(two.rawShort, 0), unit: 'texts/s', note: note('pipeline in-process, 2 ONNX threads, batches of 32') }
+    m['embed.raw_t2_long_per_s'] = { value: round(two.rawLong, 1), unit: 'texts/s', note: note('pipeline in-process, 2 ONNX threads, batches of 32') }
+    m['embed.main_work_kept_1t'] = { value: round((kept[1] ?? 0) * 100, 0), unit: '%', note: 'main-thread 2 ms work slices done while ours embeds long texts, vs. idle; 1 ONNX thread; median of 3' }
+    m['embed.main_work_kept_2t'] = { value: round((kept[2] ?? 0) * 100, 0), unit: '%', note: 'same, 2 ONNX threads' }
+    m['embed.rss_mb'] = { value: round(rss, 0), unit: 'MB', note: 'process RSS growth: worker + model loaded + 48 long texts embedded (1 thread)' }
+    m['embed.load_ms'] = { value: s.loadMs ?? 0, unit: 'ms', note: 'worker start to model ready, incl. a warm-up run and the weights fingerprint' }
+    return m
+  }
+}
