@@ -10,14 +10,14 @@
  * - embed.raw_short_per_s / embed.raw_long_per_s: `pipeline('feature-extraction')` with the
  *   same dtype and thread count, called in batches of 32 on the bench's own thread.
  * - embed.t2_* / embed.raw_t2_*: the same with 2 ONNX threads (the thread-count choice).
- * - embed.main_work_kept_1t / _2t: how much of a synthetic main-thread workload (2 ms
- *   slices) still gets done while ours embeds long texts, vs. just before: what embedding
- *   costs the app's main thread on this 2-core machine.
+ * - embed.main_loop_p99_{idle,1t,2t}_ms: the main event loop's delay p99 while it does light,
+ *   app-like work and ours embeds long texts with 1 or 2 ONNX threads (or nothing).
  * - embed.rss_mb: process RSS growth from starting the embedder and embedding long texts.
  * Runs alternate ours/raw so that load from other processes hits both alike.
  */
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { createEmbedder, type Embedder } from '../../src/main/features/embeddings/embedder'
 import { median, round, type BenchSuite, type Metric } from '../lib'
 
@@ -62,24 +62,21 @@ async function rawRun(p: Extractor, list: string[]): Promise<void> {
   for (let i = 0; i < list.length; i += BATCH) await p(list.slice(i, i + BATCH), { pooling: 'mean', normalize: true })
 }
 
-/** Rate of 2 ms main-thread work slices per second while `during` runs (or for ms). */
-async function mainWorkRate(during: Promise<unknown> | number): Promise<number> {
-  let slices = 0
-  let stop = false
-  const started = performance.now()
-  const spin = (): void => {
-    if (stop) return
+/**
+ * A main thread doing light, app-like work (a 0.5 ms task every 5 ms) while `during` runs:
+ * the event-loop delay p99 in ms.
+ */
+async function mainLoopP99(during: () => Promise<unknown>): Promise<number> {
+  const h = monitorEventLoopDelay({ resolution: 1 })
+  h.enable()
+  const timer = setInterval(() => {
     const t = performance.now()
-    let x = 0
-    while (performance.now() - t < 2) x += Math.sqrt(x + 1)
-    slices++
-    setImmediate(spin)
-  }
-  spin()
-  if (typeof during === 'number') await new Promise((r) => setTimeout(r, during))
-  else await during
-  stop = true
-  return slices / ((performance.now() - started) / 1000)
+    while (performance.now() - t < 0.5);
+  }, 5)
+  await during()
+  clearInterval(timer)
+  h.disable()
+  return h.percentile(99) / 1e6
 }
 
 async function compare(
@@ -116,19 +113,15 @@ export const suite: BenchSuite = {
     await ours1.embed(t.long)
     const rss = (process.memoryUsage().rss - rssBefore) / 2 ** 20
 
-    // Thread choice: main-thread work kept while embedding long texts, 1 vs 2 ONNX threads.
-    const kept: Record<number, number> = {}
+    // Thread choice: the main loop while embedding long texts with 1 and 2 ONNX threads.
     const ours2 = createEmbedder({ modelDir: FIXTURE, modelName: 'fixture (random weights)', threads: 2 })
     await ours2.load()
     await ours2.embed(t.long.slice(0, 8))
-    for (const [n, e] of [[1, ours1], [2, ours2]] as const) {
-      const ratios: number[] = []
-      for (let i = 0; i < 3; i++) {
-        const idle = await mainWorkRate(1500)
-        const busy = await mainWorkRate(e.embed(t.long.slice(0, 24)))
-        ratios.push(busy / idle)
-      }
-      kept[n] = median(ratios)
+    const loop: Record<string, number[]> = { idle: [], t1: [], t2: [] }
+    for (let i = 0; i < 3; i++) {
+      loop['idle']!.push(await mainLoopP99(() => new Promise((r) => setTimeout(r, 1500))))
+      loop['t1']!.push(await mainLoopP99(() => ours1.embed(t.long.slice(0, 24))))
+      loop['t2']!.push(await mainLoopP99(() => ours2.embed(t.long.slice(0, 24))))
     }
 
     const raw1 = await rawPipeline(1)
@@ -148,8 +141,10 @@ export const suite: BenchSuite = {
     m['embed.t2_long_per_s'] = { value: round(two.long, 1), unit: 'texts/s', target: `>= ${round(two.rawLong * 0.9, 1)} (raw -10%)`, note: note('ours, 2 ONNX threads') }
     m['embed.raw_t2_short_per_s'] = { value: round(two.rawShort, 0), unit: 'texts/s', note: note('pipeline in-process, 2 ONNX threads, batches of 32') }
     m['embed.raw_t2_long_per_s'] = { value: round(two.rawLong, 1), unit: 'texts/s', note: note('pipeline in-process, 2 ONNX threads, batches of 32') }
-    m['embed.main_work_kept_1t'] = { value: round((kept[1] ?? 0) * 100, 0), unit: '%', note: 'main-thread 2 ms work slices done while ours embeds long texts, vs. idle; 1 ONNX thread; median of 3' }
-    m['embed.main_work_kept_2t'] = { value: round((kept[2] ?? 0) * 100, 0), unit: '%', note: 'same, 2 ONNX threads' }
+    const loopNote = (what: string): string => `main event-loop delay p99 with a 0.5 ms task every 5 ms, ${what}; median of 3`
+    m['embed.main_loop_p99_idle_ms'] = { value: round(median(loop['idle']!), 1), unit: 'ms', note: loopNote('no embedding (baseline)') }
+    m['embed.main_loop_p99_1t_ms'] = { value: round(median(loop['t1']!), 1), unit: 'ms', target: '<= 50', note: loopNote('while ours embeds long texts, 1 ONNX thread') }
+    m['embed.main_loop_p99_2t_ms'] = { value: round(median(loop['t2']!), 1), unit: 'ms', target: '<= 50', note: loopNote('while ours embeds long texts, 2 ONNX threads') }
     m['embed.rss_mb'] = { value: round(rss, 0), unit: 'MB', note: 'process RSS growth: worker + model loaded + 48 long texts embedded (1 thread)' }
     m['embed.load_ms'] = { value: s.loadMs ?? 0, unit: 'ms', note: 'worker start to model ready, incl. a warm-up run and the weights fingerprint' }
     return m

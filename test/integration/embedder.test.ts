@@ -14,7 +14,7 @@ import { createServer, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { createEmbedder, type Embedder } from '../../src/main/features/embeddings/embedder'
+import { createEmbedder, defaultThreads, type Embedder } from '../../src/main/features/embeddings/embedder'
 import { AppError } from '../../src/shared/errors'
 
 const repoRoot = resolve(import.meta.dirname, '..', '..')
@@ -96,7 +96,7 @@ describe('embedder with the RANDOM-WEIGHTS MiniLM fixture (plumbing, dims, deter
 
   it('reports a ready status with name, 384 dims, dir, source and a 256-token cap', () => {
     const s = emb.status()
-    expect(s).toMatchObject({ state: 'ready', model: FIXTURE_NAME, dim: 384, dir: FIXTURE, source: 'configured', maxTokens: 256, threads: 1 })
+    expect(s).toMatchObject({ state: 'ready', model: FIXTURE_NAME, dim: 384, dir: FIXTURE, source: 'configured', maxTokens: 256, threads: defaultThreads() })
     expect(s.fingerprint).toMatch(/^[0-9a-f]{16}$/)
   })
 
@@ -110,6 +110,23 @@ describe('embedder with the RANDOM-WEIGHTS MiniLM fixture (plumbing, dims, deter
       expect(v).toBeInstanceOf(Float32Array)
       expect(v.length).toBe(384)
       expect(norm(v)).toBeCloseTo(1, 4)
+    }
+  })
+
+  it("matches transformers.js's own feature-extraction pipeline (mean pooling, normalize) text by text", async () => {
+    const { pipeline, env } = await import('@huggingface/transformers')
+    env.allowRemoteModels = false
+    env.useFSCache = false
+    const p = await pipeline('feature-extraction', FIXTURE, { dtype: 'q8', session_options: { intraOpNumThreads: 1 } })
+    try {
+      const texts = ['', 'hello world', words(120, 3)]
+      const ours = await emb.embed(texts)
+      for (let i = 0; i < texts.length; i++) {
+        const ref = await p([texts[i]!], { pooling: 'mean', normalize: true })
+        expect(maxAbsDiff(ours[i]!, ref.data as Float32Array)).toBeLessThan(1e-6)
+      }
+    } finally {
+      await p.dispose()
     }
   })
 

@@ -12,6 +12,7 @@
  * - No model: status 'missing', and `embed()` rejects with AppError 'unavailable'. Capture
  *   and keyword search keep working; semantic search waits for a model.
  */
+import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { AppError } from '../../../shared/errors'
 import { resolveWorker } from '../../core/paths'
@@ -62,7 +63,7 @@ export interface EmbedderOptions {
   /** The model's name, recorded with every vector. Default Xenova/all-MiniLM-L6-v2. */
   modelName?: string
   workerPath?: string
-  /** ONNX intra-op threads. Default: ENGRAM_EMBED_THREADS, else 1 (see DEFAULT_THREADS). */
+  /** ONNX intra-op threads. Default: ENGRAM_EMBED_THREADS, else defaultThreads() (1 on 2 cores). */
   threads?: number
   /** Cap on model tokens per text. Default: the model's sentence-transformers max_seq_length, else 256. */
   maxTokens?: number
@@ -108,11 +109,16 @@ export interface Embedder {
 }
 
 /**
- * One ONNX thread by default. On the 2-core target the main thread, the PGlite thread and
- * the renderer need the other core; a second ONNX thread bought ~1.3–1.6x throughput in
- * bulk embedding but took the whole machine (measurements in the embed bench and report).
+ * ONNX intra-op threads: half the cores, at most 4; one on the 2-core target. Measured
+ * there (see bench/suites/embed.ts and the embedder report): the main event loop stays
+ * responsive with either 1 or 2 threads (the work is in the worker either way), and a second
+ * thread bought only ~10–35% more throughput while taking the core the PGlite thread and the
+ * renderer need during an import. Idle pool threads do not spin (allow_spinning 0).
+ * Override with the `threads` option or ENGRAM_EMBED_THREADS.
  */
-export const DEFAULT_THREADS = 1
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(4, Math.floor(availableParallelism() / 2)))
+}
 export const DEFAULT_BATCH_SIZE = 32
 
 const NO_MODEL_HINT = 'Capture and keyword search still work; semantic search waits for a model.'
@@ -157,7 +163,7 @@ function envThreads(): number | undefined {
 export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
   const modelName = opts.modelName ?? DEFAULT_MODEL
   const workerPath = opts.workerPath ?? resolveWorker('embedder.worker.mjs')
-  const threads = opts.threads ?? envThreads() ?? DEFAULT_THREADS
+  const threads = opts.threads ?? envThreads() ?? defaultThreads()
   const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE)
   const loadTimeoutMs = opts.loadTimeoutMs ?? 120_000
   let modelDir = opts.modelDir ?? null
