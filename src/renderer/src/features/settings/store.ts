@@ -12,25 +12,29 @@ interface SettingsStore {
   doctor: DoctorReport | null
   doctorError: AppError | null
   doctorLoading: boolean
+  /** The shortcut in use before it was turned off, offered again when it is turned back on. */
+  lastCaptureShortcut: string | null
   loadInfo(): Promise<void>
   applyInfo(info: AppInfo): void
   setCaptureShortcut(accelerator: string | null): Promise<void>
   loadDoctor(): Promise<void>
 }
 
-export const useSettingsStore = create<SettingsStore>((set) => ({
+export const useSettingsStore = create<SettingsStore>((set, get) => ({
   info: null,
   doctor: null,
   doctorError: null,
   doctorLoading: false,
+  lastCaptureShortcut: null,
   async loadInfo() {
-    set({ info: await api.invoke('app:info', {}) })
+    get().applyInfo(await api.invoke('app:info', {}))
   },
   applyInfo(info) {
-    set({ info })
+    const previous = get().info?.captureShortcut
+    set(info.captureShortcut === null && previous ? { info, lastCaptureShortcut: previous } : { info })
   },
   async setCaptureShortcut(accelerator) {
-    set({ info: await api.invoke('app:setCaptureShortcut', { accelerator }) })
+    get().applyInfo(await api.invoke('app:setCaptureShortcut', { accelerator }))
   },
   async loadDoctor() {
     set({ doctorLoading: true })

@@ -8,7 +8,7 @@ import { PassphraseFields } from './PassphraseFields'
 
 export function CreateProfileForm(props: {
   submitLabel: string
-  onCreated?: () => void
+  onCreated?: (name: string) => void
   onCancel?: () => void
   autoFocus?: boolean
 }): React.JSX.Element {
@@ -27,7 +27,7 @@ export function CreateProfileForm(props: {
     e.preventDefault()
     setChecked(true)
     if (!name.trim() || Object.keys(checkPassphrase(pass, false)).length > 0) return
-    if (await action.run(name.trim(), pass.passphrase || undefined)) props.onCreated?.()
+    if (await action.run(name.trim(), pass.passphrase || undefined)) props.onCreated?.(name.trim())
   }
 
   return (

@@ -12,9 +12,9 @@ export function CreateProfileModal(props: { onClose(): void }): React.JSX.Elemen
       <CreateProfileForm
         submitLabel="Create profile"
         onCancel={props.onClose}
-        onCreated={() => {
+        onCreated={(name) => {
           props.onClose()
-          notifySuccess('Profile created')
+          notifySuccess(`Created “${name}”`)
         }}
       />
     </Modal>

@@ -3,7 +3,8 @@
  * e.g. after the active one was deleted). Unlocking is a profiles:switch with the
  * passphrase; the other profiles can be opened from here too.
  */
-import { Alert, Button, Center, Divider, Group, Paper, PasswordInput, Stack, Text, ThemeIcon, Title, UnstyledButton } from '@mantine/core'
+import { Alert, Button, Center, Divider, Group, Paper, Stack, Text, ThemeIcon, Title, UnstyledButton } from '@mantine/core'
+import { SecretInput } from '../../../components/SecretInput'
 import { IconChevronRight, IconLock, IconPlus, IconUser } from '@tabler/icons-react'
 import { useState } from 'react'
 import { useAction } from '../../../lib/useAction'
@@ -53,7 +54,7 @@ export function LockScreen(): React.JSX.Element {
           {target && (
             <form onSubmit={unlock} noValidate>
               <Stack gap="md">
-                <PasswordInput
+                <SecretInput
                   label="Passphrase"
                   autoComplete="current-password"
                   autoFocus

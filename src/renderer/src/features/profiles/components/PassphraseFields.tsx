@@ -1,5 +1,6 @@
 /** A new passphrase and its confirmation, with their errors shown under each field. */
-import { PasswordInput, Stack } from '@mantine/core'
+import { Stack } from '@mantine/core'
+import { SecretInput } from '../../../components/SecretInput'
 import type { PassphraseDraft } from '../passphrase'
 
 export function PassphraseFields(props: {
@@ -16,7 +17,7 @@ export function PassphraseFields(props: {
   const label = props.label ?? 'Passphrase'
   return (
     <Stack gap="sm">
-      <PasswordInput
+      <SecretInput
         label={label}
         description={props.description}
         required={props.required}
@@ -26,7 +27,7 @@ export function PassphraseFields(props: {
         onChange={(e) => onChange({ ...value, passphrase: e.currentTarget.value })}
         error={errors.passphrase}
       />
-      <PasswordInput
+      <SecretInput
         label={`Confirm ${label.toLowerCase()}`}
         required={props.required}
         autoComplete="new-password"

@@ -1,5 +1,6 @@
 /** Set, change or remove a profile's passphrase (profiles:setPassphrase). */
-import { Alert, Button, Group, Modal, PasswordInput, Stack, Text } from '@mantine/core'
+import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core'
+import { SecretInput } from '../../../components/SecretInput'
 import { useState } from 'react'
 import type { ProfileSummary } from '../../../../../shared/types'
 import { useAction } from '../../../lib/useAction'
@@ -45,7 +46,7 @@ export function PassphraseModal(props: { profile: ProfileSummary; mode: 'set' | 
               : 'Engram asks for the passphrase before it opens this profile. It does not encrypt the files on disk, and it cannot be recovered if you forget it.'}
           </Text>
           {needsCurrent && (
-            <PasswordInput
+            <SecretInput
               label="Current passphrase"
               autoComplete="current-password"
               data-autofocus

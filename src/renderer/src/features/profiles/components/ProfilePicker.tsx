@@ -2,11 +2,17 @@
  * The header's profile menu: every profile (the active one checked, a lock on those with a
  * passphrase), and the actions on profiles: switch, create, rename, delete, lock now.
  */
-import { Button, Menu, Text, VisuallyHidden } from '@mantine/core'
+import { Button, Menu, Text } from '@mantine/core'
 import { IconCheck, IconChevronDown, IconKey, IconLock, IconPencil, IconPlus, IconTrash, IconUser } from '@tabler/icons-react'
 import { notifyError } from '../../notifications/store'
 import { useActiveProfile, useProfileDialogs, useProfilesStore } from '../store'
 import type { ProfileSummary } from '../../../../../shared/types'
+
+/** "Work (current, passphrase)": what the check mark and the lock icon say, for screen readers. */
+function itemLabel(p: ProfileSummary): string {
+  const notes = [p.active && 'current', p.hasPassphrase && 'passphrase'].filter(Boolean)
+  return notes.length ? `${p.name} (${notes.join(', ')})` : p.name
+}
 
 export function ProfilePicker(): React.JSX.Element | null {
   const profiles = useProfilesStore((s) => s.state?.profiles ?? [])
@@ -27,7 +33,7 @@ export function ProfilePicker(): React.JSX.Element | null {
       <Menu.Target>
         <Button
           variant="default"
-          leftSection={active.hasPassphrase ? <IconLock size={16} stroke={1.6} /> : <IconUser size={16} stroke={1.6} />}
+          leftSection={<IconUser size={16} stroke={1.6} />}
           rightSection={<IconChevronDown size={16} />}
           aria-label={`Profile: ${active.name}`}
         >
@@ -42,12 +48,12 @@ export function ProfilePicker(): React.JSX.Element | null {
           <Menu.Item
             key={p.id}
             onClick={() => choose(p)}
+            aria-label={itemLabel(p)}
             leftSection={p.active ? <IconCheck size={16} aria-hidden="true" /> : <span style={{ width: 16, display: 'inline-block' }} />}
-            rightSection={p.hasPassphrase ? <IconLock size={14} stroke={1.6} aria-label="Has a passphrase" /> : undefined}
+            rightSection={p.hasPassphrase ? <IconLock size={14} stroke={1.6} aria-hidden="true" /> : undefined}
             fw={p.active ? 600 : undefined}
           >
             {p.name}
-            {p.active && <VisuallyHidden> (current)</VisuallyHidden>}
           </Menu.Item>
         ))}
         <Menu.Divider />

@@ -1,5 +1,6 @@
 /** Switching to a profile with a passphrase asks for it first. */
-import { Button, Group, Modal, PasswordInput, Stack } from '@mantine/core'
+import { Button, Group, Modal, Stack } from '@mantine/core'
+import { SecretInput } from '../../../components/SecretInput'
 import { useState } from 'react'
 import type { ProfileSummary } from '../../../../../shared/types'
 import { useAction } from '../../../lib/useAction'
@@ -19,7 +20,7 @@ export function UnlockProfileModal(props: { profile: ProfileSummary; onClose(): 
     <Modal opened onClose={props.onClose} title={`Open “${props.profile.name}”`}>
       <form onSubmit={submit} noValidate>
         <Stack gap="md">
-          <PasswordInput
+          <SecretInput
             label="Passphrase"
             description={`${props.profile.name} has a passphrase. Enter it to open the profile.`}
             autoComplete="current-password"

@@ -3,7 +3,6 @@
  * combination (turned into Electron accelerator syntax) and saves it at once.
  */
 import { Alert, Stack, Switch, Text } from '@mantine/core'
-import { useState } from 'react'
 import { DEFAULT_CAPTURE_SHORTCUT } from '../defaults'
 import { useAction } from '../../../lib/useAction'
 import { notifySuccess } from '../../notifications/store'
@@ -15,12 +14,11 @@ import { formatAccelerator } from '../../../lib/accelerator'
 export function CaptureShortcutSettings(): React.JSX.Element {
   const info = useSettingsStore((s) => s.info)
   const setShortcut = useSettingsStore((s) => s.setCaptureShortcut)
-  const [lastOn, setLastOn] = useState<string | null>(null)
+  const lastOn = useSettingsStore((s) => s.lastCaptureShortcut)
   const action = useAction((acc: string | null) => setShortcut(acc))
   const shortcut = info?.captureShortcut ?? null
 
   async function toggle(on: boolean): Promise<void> {
-    if (!on && shortcut) setLastOn(shortcut)
     const next = on ? (lastOn ?? DEFAULT_CAPTURE_SHORTCUT) : null
     if (await action.run(next)) notifySuccess(next ? `Quick capture: ${formatAccelerator(next)}` : 'Quick capture shortcut turned off')
   }
