@@ -12,6 +12,7 @@ import * as m0500 from './20261122000500_memories'
 import * as m0600 from './20261122000600_traces'
 import * as m0700 from './20261122000700_workflows'
 import * as m0800 from './20261122000800_settings'
+import * as m0900 from './20261122000900_memory_duplicates'
 
 export interface MigrationModule {
   up(knex: Knex): Promise<void>
@@ -26,5 +27,6 @@ export const migrations: ReadonlyArray<readonly [name: string, module: Migration
   ['20261122000500_memories', m0500],
   ['20261122000600_traces', m0600],
   ['20261122000700_workflows', m0700],
-  ['20261122000800_settings', m0800]
+  ['20261122000800_settings', m0800],
+  ['20261122000900_memory_duplicates', m0900]
 ]

@@ -8,7 +8,22 @@
  * field (such as a `profileId`) is a validation error, not silently ignored.
  */
 import { z } from 'zod'
-import type { AppInfo, DoctorReport, ProfileSummary, ProfilesState, Setting, SettingChange, SettingValue } from './types'
+import type {
+  AppInfo,
+  CaptureResult,
+  DoctorReport,
+  EmbeddingStatusInfo,
+  Memory,
+  MemoryDetail,
+  MemoryPage,
+  ProfileSummary,
+  ProfilesState,
+  SearchResponse,
+  Setting,
+  SettingChange,
+  SettingValue,
+  TimelinePoint
+} from './types'
 
 /** A phantom marker carrying a channel's output type; outputs are produced by our own code. */
 export interface Out<T> {
@@ -39,6 +54,18 @@ const settingValue: z.ZodType<SettingValue> = z.lazy(() =>
 )
 
 const empty = z.object({}).strict()
+
+const memoryContent = z
+  .string()
+  .trim()
+  .min(1, 'A memory cannot be empty.')
+  .max(20_000, 'A memory is at most 20,000 characters. Import longer text as a document.')
+const topic = z.string().trim().toLowerCase().min(1).max(64)
+const topics = z.array(topic).max(32, 'At most 32 topics.')
+const memoryType = z.string().trim().toLowerCase().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'Types are short words like "note" or "preference".')
+const importance = z.number().min(0).max(1)
+const isoDate = z.string().datetime({ offset: true })
+export const SEARCH_SOURCES = ['memory', 'document', 'message'] as const
 
 export const contract = {
   'app:info': { input: empty, output: out<AppInfo>() },
@@ -76,7 +103,75 @@ export const contract = {
     output: out<SettingChange[]>()
   },
 
-  'system:doctor': { input: empty, output: out<DoctorReport>() }
+  'system:doctor': { input: empty, output: out<DoctorReport>() },
+
+  'memories:capture': {
+    input: z
+      .object({
+        content: memoryContent,
+        type: memoryType.optional(),
+        topics: topics.optional(),
+        importance: importance.optional(),
+        source: z.enum(['app', 'tray', 'chat']).default('app'),
+        /** Makes a double submit harmless: the same key never makes two memories. */
+        idempotencyKey: z.string().min(8).max(128).optional()
+      })
+      .strict(),
+    output: out<CaptureResult>()
+  },
+  'memories:list': {
+    input: z
+      .object({
+        status: z.enum(['active', 'archived']).default('active'),
+        type: memoryType.optional(),
+        topic: topic.optional(),
+        tier: z.enum(['hot', 'warm', 'cold']).optional(),
+        from: isoDate.optional(),
+        to: isoDate.optional(),
+        sort: z.enum(['recent', 'importance', 'accessed']).default('recent'),
+        cursor: z.string().max(200).optional(),
+        limit: z.number().int().min(1).max(500).default(100)
+      })
+      .strict(),
+    output: out<MemoryPage>()
+  },
+  'memories:get': { input: z.object({ id }).strict(), output: out<MemoryDetail>() },
+  'memories:update': {
+    input: z
+      .object({ id, content: memoryContent.optional(), type: memoryType.optional(), topics: topics.optional(), importance: importance.optional(), pinned: z.boolean().optional() })
+      .strict(),
+    output: out<Memory>()
+  },
+  'memories:archive': { input: z.object({ id }).strict(), output: out<Memory>() },
+  'memories:restore': { input: z.object({ id }).strict(), output: out<Memory>() },
+  'memories:delete': { input: z.object({ id }).strict(), output: out<{ undoToken: string }>() },
+  'memories:undoDelete': { input: z.object({ undoToken: z.string().min(1).max(100) }).strict(), output: out<Memory>() },
+  'memories:merge': {
+    input: z.object({ ids: z.array(id).min(2).max(50), content: memoryContent.optional() }).strict(),
+    output: out<Memory>()
+  },
+  'memories:dismissDuplicate': { input: z.object({ id, candidateId: id }).strict(), output: out<{ dismissed: boolean }>() },
+  'memories:timeline': { input: z.object({ days: z.number().int().min(1).max(3660).default(365) }).strict(), output: out<TimelinePoint[]>() },
+
+  'search:query': {
+    input: z
+      .object({
+        query: z.string().trim().min(1, 'Type something to search for.').max(1000),
+        k: z.number().int().min(1).max(100).default(10),
+        sources: z.array(z.enum(SEARCH_SOURCES)).min(1).default(['memory', 'document', 'message']),
+        types: z.array(memoryType).max(20).optional(),
+        topics: z.array(topic).max(20).optional(),
+        from: isoDate.optional(),
+        to: isoDate.optional(),
+        includeArchived: z.boolean().default(false),
+        /** Record access on the memories returned (the Memories screen and chat do; previews don't). */
+        recordAccess: z.boolean().default(true)
+      })
+      .strict(),
+    output: out<SearchResponse>()
+  },
+
+  'embeddings:status': { input: empty, output: out<EmbeddingStatusInfo>() }
 } as const
 
 export type Contract = typeof contract
@@ -93,9 +188,12 @@ export interface EventMap {
   'profiles:changed': ProfilesState
   'app:changed': AppInfo
   'capture:open': Record<string, never>
+  /** Memories were added, changed or embedded: lists refresh. */
+  'memories:changed': { ids: string[]; reason: 'captured' | 'updated' | 'embedded' | 'archived' | 'deleted' | 'merged' | 'tiered' }
+  'embeddings:status': EmbeddingStatusInfo
 }
 export type EventName = keyof EventMap
-export const EVENT_NAMES: EventName[] = ['profiles:changed', 'app:changed', 'capture:open']
+export const EVENT_NAMES: EventName[] = ['profiles:changed', 'app:changed', 'capture:open', 'memories:changed', 'embeddings:status']
 export const isEventName = (name: unknown): name is EventName =>
   typeof name === 'string' && (EVENT_NAMES as string[]).includes(name)
 

@@ -56,3 +56,106 @@ export interface AppInfo {
   mode: 'electron' | 'browser'
   captureShortcut: string | null
 }
+
+export type MemoryTier = 'hot' | 'warm' | 'cold'
+export type MemoryStatus = 'active' | 'superseded' | 'archived'
+export type CaptureSource = 'app' | 'tray' | 'chat' | 'cli' | 'import'
+
+export interface Memory {
+  id: string
+  content: string
+  type: string
+  topics: string[]
+  importance: number
+  pinned: boolean
+  tier: MemoryTier
+  status: MemoryStatus
+  accessCount: number
+  lastAccessedAt: string | null
+  supersededBy: string | null
+  source: string
+  embeddingStatus: 'pending' | 'ready' | 'failed'
+  embeddingModel: string | null
+  createdAt: string
+  updatedAt: string
+  archivedAt: string | null
+}
+
+export interface Provenance {
+  kind: 'event' | 'message' | 'document_chunk' | 'none'
+  source: string
+  eventId: number | null
+  eventType: string | null
+  messageId: string | null
+  sessionId: string | null
+  sessionTitle: string | null
+  chunkId: string | null
+  documentId: string | null
+  documentName: string | null
+  capturedAt: string
+}
+
+export interface DuplicateCandidate {
+  memory: Memory
+  similarity: number
+}
+
+export interface MemoryDetail {
+  memory: Memory
+  provenance: Provenance
+  /** Earlier versions, newest first (each superseded by the next). */
+  history: Memory[]
+  duplicates: DuplicateCandidate[]
+}
+
+export interface CaptureResult {
+  memory: Memory
+  /** 'created': a new memory; 'duplicate': the same content existed, its access was refreshed. */
+  outcome: 'created' | 'duplicate'
+}
+
+export interface MemoryPage {
+  items: Memory[]
+  total: number
+  nextCursor: string | null
+}
+
+export type SearchSource = 'memory' | 'document' | 'message'
+
+export interface SearchHit {
+  source: SearchSource
+  id: string
+  /** The text that matched (a memory, a chunk, a message). */
+  text: string
+  /** Highlighted fragment: matched words wrapped in «…». */
+  snippet: string
+  score: number
+  /** Which rankers found it: vector, keyword, typo. */
+  matchedBy: Array<'vector' | 'keyword' | 'typo'>
+  createdAt: string
+  /** memory: type/topics/importance; document: name/page/span; message: session/role. */
+  meta: Record<string, string | number | boolean | string[] | null>
+}
+
+export interface SearchResponse {
+  hits: SearchHit[]
+  /** 'hybrid' when vectors took part, 'keyword' when no embeddings or model were available. */
+  mode: 'hybrid' | 'keyword'
+  tookMs: number
+}
+
+export interface TimelinePoint {
+  day: string
+  count: number
+}
+
+export interface EmbeddingStatusInfo {
+  state: 'missing' | 'idle' | 'loading' | 'ready' | 'failed'
+  model: string
+  dim: number | null
+  dir: string | null
+  message: string
+  pending: number
+  /** True for the random-weights test fixture: fine for plumbing, useless for meaning. */
+  randomWeights: boolean
+}

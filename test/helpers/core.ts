@@ -33,3 +33,9 @@ export function testCore(opts: Partial<AppCoreOptions> = {}): TestCore {
     }
   })
 }
+
+/**
+ * The embedding model fixture: the real all-MiniLM-L6-v2 architecture and tokenizer with
+ * RANDOM WEIGHTS. Right for plumbing, dimensions and speed; useless for meaning.
+ */
+export const MODEL_FIXTURE = join(import.meta.dirname, '..', '..', '..', 'shared', 'models', 'fixtures', 'minilm-l6-random-weights')

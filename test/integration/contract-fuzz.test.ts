@@ -24,7 +24,20 @@ const VALID: Record<Channel, Record<string, unknown>> = {
   'settings:get': { key: 'ui.theme' },
   'settings:set': { key: 'ui.theme', value: 'dark' },
   'settings:history': { limit: 10 },
-  'system:doctor': {}
+  'system:doctor': {},
+  'memories:capture': { content: 'Fuzz memory' },
+  'memories:list': { limit: 10 },
+  'memories:get': { id: UUID },
+  'memories:update': { id: UUID, importance: 0.5 },
+  'memories:archive': { id: UUID },
+  'memories:restore': { id: UUID },
+  'memories:delete': { id: UUID },
+  'memories:undoDelete': { undoToken: 'token-x' },
+  'memories:merge': { ids: [UUID, '00000000-0000-4000-8000-000000000001'] },
+  'memories:dismissDuplicate': { id: UUID, candidateId: UUID },
+  'memories:timeline': { days: 30 },
+  'search:query': { query: 'fuzz', k: 5 },
+  'embeddings:status': {}
 }
 
 const NOT_OBJECTS: unknown[] = [null, 0, -1, 3.14, '', 'payload', true, false, [], [1, 2], [{}]]

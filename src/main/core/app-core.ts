@@ -15,11 +15,24 @@ import { profilesHandlers } from '../features/profiles/profiles.ipc'
 import { createSettingsService, type SettingsService } from '../features/settings/settings.service'
 import { settingsHandlers } from '../features/settings/settings.ipc'
 import { doctorReport } from '../features/system/system.service'
+import { createEmbedder, type Embedder } from '../features/embeddings/embedder'
+import { createEmbeddingQueue, type EmbeddingQueue } from '../features/embeddings/embedding.queue'
+import { createMemoriesService, type MemoriesService } from '../features/memories/memories.service'
+import { memoriesHandlers } from '../features/memories/memories.ipc'
+import { createSearchService, type SearchService } from '../features/search/search.service'
+import type { EmbeddingStatusInfo } from '../../shared/types'
+
+/** Near-duplicate threshold (cosine) when the profile has not set `memories.duplicate_threshold`. */
+export const DEFAULT_DUPLICATE_THRESHOLD = 0.92
+const TIER_INTERVAL_MS = 6 * 60 * 60 * 1000
 
 /** The services of one open profile. They are built when it opens and dropped when it closes. */
 export interface ProfileServices {
   ctx: ProfileContext
   settings: SettingsService
+  memories: MemoriesService
+  search: SearchService
+  embeddingQueue: EmbeddingQueue
   close(): Promise<void>
 }
 
@@ -34,6 +47,10 @@ export interface AppCoreOptions {
   logger?: Logger
   /** Electron registers the global shortcut; returns false when another app holds it. */
   registerShortcut?: (accelerator: string | null) => boolean
+  /** A configured embedding model directory (CLI --model-dir); ENGRAM_MODEL_DIR is read too. */
+  modelDir?: string | null | undefined
+  /** Pass an embedder to share one (tests); otherwise one is made on first use. */
+  embedder?: Embedder
 }
 
 export interface AppCore {
@@ -42,6 +59,7 @@ export interface AppCore {
   readonly bus: Bus
   readonly registry: ProfileRegistry
   readonly profiles: ProfilesService<ProfileServices>
+  readonly embedder: Embedder
   /** The services of the active profile, opening it if it needs no passphrase. */
   services(): Promise<ProfileServices>
   info(): AppInfo
@@ -54,15 +72,69 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
   const bus = createBus()
   const registry = createProfileRegistry(opts.dataDir)
 
+  const embedder = opts.embedder ?? createEmbedder({ modelDir: opts.modelDir ?? null })
+  const ownsEmbedder = !opts.embedder
+  let current: ProfileServices | null = null
+
+  const embeddingStatus = async (): Promise<EmbeddingStatusInfo> => {
+    const s = embedder.status()
+    return {
+      state: s.state,
+      model: s.model,
+      dim: s.dim,
+      dir: s.dir,
+      message: s.message,
+      pending: current ? await current.embeddingQueue.pending().catch(() => 0) : 0,
+      randomWeights: /random-weights/.test(s.dir ?? '')
+    }
+  }
+  embedder.onStatus(() => {
+    void embeddingStatus().then((info) => bus.emit('embeddings:status', info))
+    if (embedder.status().state === 'ready') current?.embeddingQueue.kick()
+  })
+
   const profiles = createProfilesService<ProfileServices>({
     registry,
     engine: { databaseUrl: opts.databaseUrl, poolMax: opts.databasePoolMax },
     role: opts.role,
-    createServices: (ctx) => ({
-      ctx,
-      settings: createSettingsService({ db: ctx.db }),
-      close: async () => undefined
-    }),
+    createServices: (ctx) => {
+      const settings = createSettingsService({ db: ctx.db })
+      const embeddingQueue = createEmbeddingQueue({
+        db: ctx.db,
+        embedder,
+        logger,
+        duplicateThreshold: async () => {
+          const v = (await settings.get('memories.duplicate_threshold'))?.value
+          return typeof v === 'number' ? v : DEFAULT_DUPLICATE_THRESHOLD
+        },
+        onEmbedded: (ids) => bus.emit('memories:changed', { ids, reason: 'embedded' })
+      })
+      const memories = createMemoriesService({
+        db: ctx.db,
+        events: {
+          changed: (ids, reason) => bus.emit('memories:changed', { ids, reason }),
+          enqueued: () => embeddingQueue.kick()
+        }
+      })
+      // Tiers are re-evaluated soon after opening and every few hours while open.
+      const tierTimer = setInterval(() => void memories.reevaluateTiers().catch((e: unknown) => logger.warn('[engram] tiering failed', e)), TIER_INTERVAL_MS)
+      tierTimer.unref()
+      embeddingQueue.kick()
+      const services: ProfileServices = {
+        ctx,
+        settings,
+        memories,
+        search: createSearchService({ db: ctx.db, embedder }),
+        embeddingQueue,
+        close: async () => {
+          clearInterval(tierTimer)
+          await embeddingQueue.close()
+          if (current === services) current = null
+        }
+      }
+      current = services
+      return services
+    },
     onChange: (state) => bus.emit('profiles:changed', state)
   })
 
@@ -93,6 +165,8 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     },
     ...profilesHandlers(profiles),
     ...settingsHandlers(async () => (await services()).settings),
+    ...memoriesHandlers(services),
+    'embeddings:status': embeddingStatus,
     'system:doctor': async () => {
       let ctx: ProfileContext | null = null
       try {
@@ -111,8 +185,12 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     bus,
     registry,
     profiles,
+    embedder,
     services,
     info,
-    close: () => profiles.close()
+    async close() {
+      await profiles.close()
+      if (ownsEmbedder) await embedder.dispose()
+    }
   }
 }

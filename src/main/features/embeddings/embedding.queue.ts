@@ -1,0 +1,124 @@
+/**
+ * The background embedding queue of one open profile. New text is committed first and
+ * marked 'pending'; this queue embeds it shortly after, in batches, off the main thread
+ * (the embedder's worker), writes the vectors in pgvector's binary format, and then flags
+ * near-duplicate memories. With no model it does nothing and the rows wait; `kick()` after
+ * a model arrives picks them up.
+ */
+import type { Knex } from 'knex'
+import { AppError } from '../../../shared/errors'
+import type { Logger } from '../../ipc/router'
+import { memoriesRepository } from '../memories/memories.repository'
+import type { Embedder } from './embedder'
+
+export interface EmbeddingQueue {
+  /** Start (or continue) embedding soon. Cheap to call often. */
+  kick(): void
+  /** Resolves when nothing is pending (or no model can embed it). */
+  drain(): Promise<void>
+  pending(): Promise<number>
+  close(): Promise<void>
+}
+
+export interface EmbeddingQueueOptions {
+  db: Knex
+  embedder: Embedder
+  logger: Logger
+  /** Cosine similarity at or above which two memories are flagged as near-duplicates. */
+  duplicateThreshold: () => Promise<number>
+  onEmbedded(ids: string[]): void
+  batchSize?: number
+  delayMs?: number
+}
+
+export function createEmbeddingQueue(opts: EmbeddingQueueOptions): EmbeddingQueue {
+  const batch = opts.batchSize ?? 32
+  let timer: NodeJS.Timeout | null = null
+  let running: Promise<void> | null = null
+  let again = false
+  let closed = false
+
+  async function flagDuplicates(ids: string[], vectors: Float32Array[]): Promise<void> {
+    const threshold = await opts.duplicateThreshold()
+    for (let i = 0; i < ids.length; i++) {
+      const near = await memoriesRepository.nearest(opts.db, vectors[i] as Float32Array, ids[i] as string, 3)
+      for (const n of near) if (n.similarity >= threshold) await memoriesRepository.flagDuplicate(opts.db, ids[i] as string, n.id, n.similarity)
+    }
+  }
+
+  async function runOnce(): Promise<void> {
+    for (;;) {
+      if (closed) return
+      const state = opts.embedder.status().state
+      if (state === 'missing') return
+      const rows = await memoriesRepository.pendingEmbeddings(opts.db, batch)
+      if (rows.length === 0) return
+      let vectors
+      try {
+        vectors = await opts.embedder.embed(rows.map((r) => r.content))
+      } catch (err) {
+        if (err instanceof AppError && (err.code === 'unavailable' || err.code === 'cancelled')) return
+        opts.logger.warn('[engram] embedding failed; will retry later', err)
+        return
+      }
+      if (closed) return
+      await opts.db.transaction(async (trx) => {
+        for (let i = 0; i < rows.length; i++) await memoriesRepository.setEmbedding(trx, (rows[i] as { id: string }).id, vectors[i] as Float32Array, vectors.model)
+      })
+      const ids = rows.map((r) => r.id)
+      await flagDuplicates(ids, vectors)
+      opts.onEmbedded(ids)
+    }
+  }
+
+  function start(): void {
+    if (closed) return
+    if (running) {
+      again = true
+      return
+    }
+    running = runOnce()
+      .catch((err: unknown) => {
+        if (!closed) opts.logger.warn('[engram] embedding queue stopped', err)
+      })
+      .finally(() => {
+        running = null
+        if (again && !closed) {
+          again = false
+          start()
+        }
+      })
+  }
+
+  return {
+    kick() {
+      if (closed || timer) return
+      timer = setTimeout(() => {
+        timer = null
+        start()
+      }, opts.delayMs ?? 25)
+    },
+    async drain() {
+      let before = Number.POSITIVE_INFINITY
+      for (;;) {
+        if (timer) {
+          clearTimeout(timer)
+          timer = null
+        }
+        if (!running) start()
+        await running
+        if (closed || opts.embedder.status().state === 'missing') return
+        const left = await memoriesRepository.pendingCount(opts.db)
+        // Done, or a pass that made no progress (the embedder keeps failing): stop waiting.
+        if (left === 0 || left >= before) return
+        before = left
+      }
+    },
+    pending: () => memoriesRepository.pendingCount(opts.db),
+    async close() {
+      closed = true
+      if (timer) clearTimeout(timer)
+      await running
+    }
+  }
+}
