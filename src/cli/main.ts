@@ -13,6 +13,7 @@ import { migrateLatest, migrationStatus } from '../main/db/migrate'
 
 interface GlobalOpts {
   dataDir: string
+  modelDir?: string
   databaseUrl?: string
   profile?: string
   passphrase?: string | undefined
@@ -24,7 +25,7 @@ let core: AppCore | null = null
 let out: (line: string) => void = (line) => process.stdout.write(`${line}\n`)
 
 function getCore(g: GlobalOpts): AppCore {
-  core ??= createAppCore({ dataDir: g.dataDir, databaseUrl: g.databaseUrl, role: 'cli', mode: 'cli' })
+  core ??= createAppCore({ dataDir: g.dataDir, databaseUrl: g.databaseUrl, modelDir: g.modelDir ?? null, role: 'cli', mode: 'cli' })
   return core
 }
 
@@ -66,6 +67,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--database-url <url>', 'use an external Postgres (with pgvector) instead of the embedded one').env('ENGRAM_DATABASE_URL'))
     .addOption(new Option('--profile <name>', 'act on this profile instead of the active one'))
     .addOption(new Option('--passphrase <passphrase>', "the profile's passphrase, if it has one").env('ENGRAM_PASSPHRASE'))
+    .addOption(new Option('--model-dir <dir>', 'the embedding model directory (transformers.js layout)').env('ENGRAM_MODEL_DIR'))
     .showHelpAfterError()
 
   const g = (): GlobalOpts => {
@@ -159,6 +161,46 @@ export function buildProgram(): Command {
       if (pass === undefined) throw new AppError('locked', `Give the passphrase of "${p.name}" with --passphrase or ENGRAM_PASSPHRASE.`)
       await call(g(), 'profiles:setPassphrase', { id: p.id, current: pass, next: null })
       out(`Profile "${p.name}" no longer needs a passphrase.`)
+    })
+
+  program
+    .command('capture <text>')
+    .description('remember something: stored at once, embedded right after')
+    .option('--topic <topic...>', 'one or more topics')
+    .option('--type <type>', 'note, fact, preference, event, task…')
+    .option('--importance <n>', 'importance from 0 to 1', (v) => Number(v))
+    .option('--json', 'print JSON')
+    .action(async (text: string, o: { topic?: string[]; type?: string; importance?: number; json?: boolean }) => {
+      await openTarget(g())
+      const r = await call(g(), 'memories:capture', {
+        content: text,
+        source: 'app',
+        ...(o.topic ? { topics: o.topic } : {}),
+        ...(o.type ? { type: o.type } : {}),
+        ...(o.importance !== undefined ? { importance: o.importance } : {})
+      })
+      // A one-shot process waits for the background embedding before it exits.
+      const { embeddingQueue } = await getCore(g()).services()
+      await embeddingQueue.drain()
+      const status = await call(g(), 'embeddings:status', {})
+      if (o.json) return json({ ...r, embedding: status.state === 'missing' ? 'pending (no model)' : 'done' })
+      out(r.outcome === 'created' ? `Remembered (${r.memory.id}).` : `Already known: refreshed ${r.memory.id}.`)
+      if (status.state === 'missing') out('No embedding model yet: it will be embedded when one is available.')
+    })
+
+  program
+    .command('search <query>')
+    .description('hybrid search over memories, documents and chats')
+    .option('--k <n>', 'how many results', (v) => Number(v), 10)
+    .option('--source <source...>', 'memory, document, message')
+    .option('--json', 'print JSON')
+    .action(async (query: string, o: { k: number; source?: Array<'memory' | 'document' | 'message'>; json?: boolean }) => {
+      await openTarget(g())
+      const r = await call(g(), 'search:query', { query, k: o.k, ...(o.source ? { sources: o.source } : {}) })
+      if (o.json) return json(r)
+      if (r.hits.length === 0) return out('Nothing found.')
+      out(`${r.hits.length} results (${r.mode}, ${r.tookMs} ms)`)
+      r.hits.forEach((h, i) => out(`${String(i + 1).padStart(2)}. [${h.source}] ${h.snippet.replace(/\s+/g, ' ')}  (${h.id})`))
     })
 
   const db = program.command('db').description('database maintenance')
