@@ -9,12 +9,14 @@
  * cosine ~0.9 under this model).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { createServer as createHttpServer } from 'node:http'
 import { createServer, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { createEmbedder, defaultThreads, type Embedder } from '../../src/main/features/embeddings/embedder'
+import { createEmbedder, defaultThreads, type DownloadProgress, type Embedder } from '../../src/main/features/embeddings/embedder'
+import { missingModelFiles } from '../../src/main/features/embeddings/model-locator'
 import { AppError } from '../../src/shared/errors'
 
 const repoRoot = resolve(import.meta.dirname, '..', '..')
@@ -297,7 +299,7 @@ describe('embedder without a usable model', () => {
   })
 })
 
-describe('model download (no hub here: only the offline path is testable)', () => {
+describe('model download (no hub here: a local mirror and the offline paths)', () => {
   let silent: Server
   let silentPort = 0
   const sockets = new Set<Socket>()
@@ -331,6 +333,44 @@ describe('model download (no hub here: only the offline path is testable)', () =
     }
     return performance.now() - started
   }
+
+  it('downloads from a hub-compatible mirror (a local server with the RANDOM-WEIGHTS fixture) with progress, then loads it', async () => {
+    const requests: string[] = []
+    const mirror = createHttpServer((req, res) => {
+      requests.push(`${req.method} ${req.url}`)
+      const m = /^\/Xenova\/all-MiniLM-L6-v2\/resolve\/main\/(.+)$/.exec(req.url ?? '')
+      const file = m ? join(FIXTURE, decodeURIComponent(m[1]!)) : null
+      if (!file || !existsSync(file) || !statSync(file).isFile()) {
+        res.writeHead(404).end()
+        return
+      }
+      res.writeHead(200, { 'content-length': statSync(file).size, 'content-type': 'application/octet-stream' })
+      if (req.method === 'HEAD') res.end()
+      else createReadStream(file).pipe(res)
+    })
+    await new Promise<void>((r) => mirror.listen(0, '127.0.0.1', r))
+    const cache = tempDir()
+    process.env['ENGRAM_MODEL_CACHE'] = cache
+    const emb = createEmbedder({ modelDir: null })
+    try {
+      expect(emb.status().state).toBe('missing')
+      const progress: DownloadProgress[] = []
+      const s = await emb.downloadModel({ remoteHost: `http://127.0.0.1:${(mirror.address() as { port: number }).port}/`, onProgress: (p) => progress.push(p) })
+      expect(s.state, s.message).toBe('ready')
+      expect(s).toMatchObject({ source: 'cache', dir: join(cache, 'Xenova', 'all-MiniLM-L6-v2'), dim: 384, model: 'Xenova/all-MiniLM-L6-v2' })
+      expect(requests.some((r) => r.endsWith('/onnx/model_quantized.onnx'))).toBe(true)
+      const onnx = progress.filter((p) => p.file === 'onnx/model_quantized.onnx')
+      expect(onnx.some((p) => p.status === 'done')).toBe(true)
+      // Progress in between, per file or for the whole download (the mirror is fast, so maybe few).
+      expect(progress.some((p) => (p.status === 'progress' || p.status === 'progress_total') && (p.progress ?? 0) > 0 && (p.progress ?? 0) < 100)).toBe(true)
+      expect((await emb.embed(['downloaded model works']))[0]!.length).toBe(384)
+      expect(missingModelFiles(join(cache, 'Xenova', 'all-MiniLM-L6-v2'))).toEqual([])
+    } finally {
+      await emb.dispose()
+      process.env['ENGRAM_MODEL_CACHE'] = tempDir()
+      await new Promise((r) => mirror.close(r))
+    }
+  })
 
   it("fails fast with 'offline' when the host refuses connections", async () => {
     const ms = await expectOffline('http://127.0.0.1:9/')

@@ -317,7 +317,8 @@ async function download(msg) {
   }
   const saved = { fetch: t.env.fetch, remoteHost: t.env.remoteHost, cacheDir: t.env.cacheDir }
   const started = performance.now()
-  let lastProgress = 0
+  /** @type {Map<string, number>} */
+  const lastProgress = new Map()
   try {
     t.env.allowRemoteModels = true
     t.env.useFSCache = true
@@ -327,19 +328,20 @@ async function download(msg) {
     /** @param {any} p */
     const progress_callback = (p) => {
       if (p.status === 'progress' || p.status === 'progress_total') {
+        // At most ~10 updates a second per file (and for the total).
+        const key = p.status === 'progress' ? `file:${p.file}` : 'total'
         const now = performance.now()
-        if (now - lastProgress < 100 && p.progress < 100) return
-        lastProgress = now
+        if (now - (lastProgress.get(key) ?? -Infinity) < 100 && p.progress < 100) return
+        lastProgress.set(key, now)
       }
       port.postMessage({ type: 'progress', id: msg.id, status: p.status, file: p.file, loaded: p.loaded, total: p.total, progress: p.progress })
     }
     const opts = { cache_dir: msg.cacheDir, progress_callback }
-    await t.AutoConfig.from_pretrained(msg.model, opts)
     await t.AutoTokenizer.from_pretrained(msg.model, opts)
     const model = await t.AutoModel.from_pretrained(msg.model, { ...opts, dtype: 'q8', device: 'cpu' })
     await model.dispose()
   } catch (err) {
-    if (offline.error) throw new WorkerError('offline', `Could not reach the model host (${t.env.remoteHost}): ${offline.error.message}`)
+    if (offline.error) throw new WorkerError('offline', `${t.env.remoteHost} is unreachable: ${offline.error.message}`)
     throw new WorkerError('download_failed', `Downloading ${msg.model} failed: ${errMessage(err)}`)
   } finally {
     t.env.fetch = saved.fetch

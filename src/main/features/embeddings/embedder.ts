@@ -338,7 +338,7 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
       downloads.delete(m.id)
       const msg =
         m.code === 'offline'
-          ? `Could not download the embedding model: offline or the model host is unreachable (${m.message}). ${NO_MODEL_HINT}`
+          ? `Could not download the embedding model: offline (${m.message}). ${NO_MODEL_HINT}`
           : `Could not download the embedding model: ${m.message}. ${NO_MODEL_HINT}`
       d?.reject(new AppError('unavailable', msg, { reason: m.code }))
       return
