@@ -115,14 +115,17 @@ describe('embedder batching (fake worker)', () => {
     expect(batches.find((b) => b.texts.includes('the query'))!.batch).toBeLessThanOrEqual(3)
   })
 
-  it('fails only the callers in a failed batch', async () => {
-    const { emb } = await ready()
-    const bad = emb.embed(['fail'])
+  it('fails only the call whose text broke a shared batch', async () => {
+    const { emb, batches } = await ready()
+    const bad = emb.embed(['fail', 'fine'])
     const good = emb.embed(Array.from({ length: 40 }, (_, i) => text(i)))
-    await expect(bad).rejects.toMatchObject({ code: 'internal' })
-    // 'fail' shared the first batch with 31 of the good texts, so those fail too; what
-    // matters is that nothing hangs and later work goes through.
-    await good.catch(() => undefined)
+    await expect(bad).rejects.toMatchObject({ code: 'internal', details: { reason: 'embed_failed' } })
+    const r = await good
+    expect(r.map((v) => v[0])).toEqual(Array.from({ length: 40 }, (_, i) => text(i).length))
+    // The shared batch failed, then each caller was retried alone.
+    expect(batches[0]!.texts).toContain('fail')
+    expect(batches[0]!.size).toBe(32)
+    expect(batches[1]!.texts).toEqual(['fail', 'fine'])
     expect((await emb.embed(['after'])).length).toBe(1)
   })
 

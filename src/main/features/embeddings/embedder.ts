@@ -144,6 +144,8 @@ interface Slice {
   req: EmbedRequest
   start: number
   end: number
+  /** Send without other requests' texts (after a shared batch failed). */
+  solo?: boolean
 }
 
 type WorkerMsg =
@@ -321,6 +323,13 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
     if (m.op === 'embed' && inFlight && inFlight.id === m.id) {
       const { slices } = inFlight
       inFlight = null
+      if (m.code === 'embed_failed' && new Set(slices.map((x) => x.req)).size > 1) {
+        // The batch mixed several callers' texts: retry each caller on its own, so that
+        // one bad text fails only the call it came in.
+        for (const x of [...slices].reverse()) queue.unshift({ ...x, solo: true })
+        pump()
+        return
+      }
       const code = m.code === 'not_loaded' ? 'unavailable' : m.code === 'bad_request' ? 'validation' : 'internal'
       const err = new AppError(code, `Embedding failed: ${m.message}`, { reason: m.code })
       for (const s of slices) rejectReq(s.req, err)
@@ -355,7 +364,8 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
     for (const s of slices) {
       const req = s.req
       for (let i = s.start; i < s.end; i++, row++) {
-        req.out[i] = m.vectors.subarray(row * m.dim, (row + 1) * m.dim)
+        // A copy: a caller keeping one vector should not keep the whole batch alive.
+        req.out[i] = m.vectors.slice(row * m.dim, (row + 1) * m.dim)
       }
       req.model = m.modelName
       req.dim = m.dim
@@ -379,11 +389,13 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
         queue.shift()
         continue
       }
+      if (s.solo && texts.length) break
       const take = Math.min(s.end - s.start, batchSize - texts.length)
       slices.push({ req: s.req, start: s.start, end: s.start + take })
       for (let i = s.start; i < s.start + take; i++) texts.push(s.req.texts[i] as string)
       if (s.start + take === s.end) queue.shift()
       else s.start += take
+      if (s.solo) break
     }
     if (!texts.length) return
     const id = nextId++
