@@ -31,7 +31,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { createHash } from 'node:crypto'
 import { createReadStream, existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 
 if (!parentPort) throw new Error('embedder.worker must run as a worker thread')
 const port = parentPort
@@ -118,8 +118,10 @@ function readJson(dir, file) {
  * @returns {Promise<Loaded>}
  */
 async function load(msg) {
-  const { dir, modelName } = msg
-  if (typeof dir !== 'string' || !dir) throw new WorkerError('bad_request', 'load needs a model directory')
+  const { modelName } = msg
+  if (typeof msg.dir !== 'string' || !msg.dir) throw new WorkerError('bad_request', 'load needs a model directory')
+  // Absolute, so transformers.js never mistakes a relative "a/b" for a hub id.
+  const dir = resolve(msg.dir)
   const missing = missingFiles(dir)
   if (missing.length) throw new WorkerError('model_missing', `No model in ${dir}: missing ${missing.join(', ')}`)
   const t = await transformers()
