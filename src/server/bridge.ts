@@ -13,6 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { BRIDGE_PATH, type InvokeFrame, type ServerFrame } from '../shared/bridge-protocol'
+import { CSP } from '../shared/csp'
 import type { AppCore } from '../main/core/app-core'
 
 const MIME: Record<string, string> = {
@@ -51,18 +52,7 @@ function sameToken(a: string | null, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y)
 }
 
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'"
-].join('; ')
+
 
 export async function startBridge(opts: {
   core: AppCore

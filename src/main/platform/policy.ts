@@ -14,22 +14,8 @@ export interface AppOrigin {
   devServerUrl?: string | undefined
 }
 
-/**
- * The Content-Security-Policy of every app page. The renderer's meta tag carries the same
- * policy (a meta tag cannot carry `frame-ancestors` or `form-action`; the header can).
- */
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'"
-].join('; ')
+/** The Content-Security-Policy of every app page (one definition, shared with the bridge). */
+export { CSP } from '../../shared/csp'
 
 function parse(url: string): URL | null {
   try {
