@@ -64,7 +64,16 @@ export async function startE2E(opts: { colorScheme?: 'light' | 'dark'; core?: Pa
     async screenshot(name) {
       mkdirSync(SCREENSHOT_DIR, { recursive: true })
       const path = join(SCREENSHOT_DIR, `${name}.png`)
-      await page.screenshot({ path, fullPage: true, animations: 'disabled' })
+      // Grow the viewport to the whole page first: a "full page" capture would otherwise cut
+      // fixed elements (navigation, modal overlay) at the old viewport height.
+      const size = page.viewportSize() ?? { width: 1280, height: 800 }
+      const height = await page.locator('html').evaluate((el) => el.scrollHeight)
+      if (height > size.height) await page.setViewportSize({ width: size.width, height })
+      try {
+        await page.screenshot({ path, animations: 'disabled' })
+      } finally {
+        if (height > size.height) await page.setViewportSize(size)
+      }
       return path
     },
     async close() {
