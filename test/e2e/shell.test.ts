@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import WebSocket from 'ws'
 import { startBridge } from '../../src/server/bridge'
 import { isChannel } from '../../src/shared/contract'
+import { CSP } from '../../src/shared/csp'
 import { RENDERER_DIR, startE2E, type E2E } from '../helpers/e2e'
 
 const SECTIONS = [
@@ -223,6 +224,13 @@ describe('bridge security and reconnects', () => {
     const res = await (await ctx.newPage()).goto(`${base}/`)
     expect(res?.status()).toBe(403)
     await ctx.close()
+  })
+
+  test("the page's CSP meta tag is the served policy, less what a meta tag cannot carry", async () => {
+    const html = await (await fetch(`http://127.0.0.1:${e.bridge.port}/?token=${e.bridge.token}`)).text()
+    const meta = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1]
+    const expected = CSP.split('; ').filter((d) => !d.startsWith('frame-ancestors') && !d.startsWith('form-action'))
+    expect(meta?.split('; ')).toEqual(expected)
   })
 
   test('a WebSocket with a wrong token is refused', async () => {
