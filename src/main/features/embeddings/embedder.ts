@@ -12,7 +12,6 @@
  * - No model: status 'missing', and `embed()` rejects with AppError 'unavailable'. Capture
  *   and keyword search keep working; semantic search waits for a model.
  */
-import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { AppError } from '../../../shared/errors'
 import { resolveWorker } from '../../core/paths'
@@ -63,7 +62,7 @@ export interface EmbedderOptions {
   /** The model's name, recorded with every vector. Default Xenova/all-MiniLM-L6-v2. */
   modelName?: string
   workerPath?: string
-  /** ONNX intra-op threads. Default: ENGRAM_EMBED_THREADS, else defaultThreads() (1 on 2 cores). */
+  /** ONNX intra-op threads. Default: ENGRAM_EMBED_THREADS, else defaultThreads() (1). */
   threads?: number
   /** Cap on model tokens per text. Default: the model's sentence-transformers max_seq_length, else 256. */
   maxTokens?: number
@@ -109,16 +108,19 @@ export interface Embedder {
 }
 
 /**
- * ONNX intra-op threads: half the cores, at most 4; one on the 2-core target. Measured
- * there (see bench/suites/embed.ts and the embedder report): the main event loop stays
- * responsive with either 1 or 2 threads (the work is in the worker either way), and a second
- * thread bought only ~10–35% more throughput while taking the core the PGlite thread and the
- * renderer need during an import. Idle pool threads do not spin (allow_spinning 0).
- * Override with the `threads` option or ENGRAM_EMBED_THREADS.
+ * One ONNX intra-op thread unless told otherwise (the `threads` option or
+ * ENGRAM_EMBED_THREADS). Measured on the 2-core target with one text per ONNX run (see
+ * bench/suites/embed.ts): the main event loop stayed responsive with 1 or 2 threads alike
+ * (p99 ~2 ms idle and while embedding; the work is in the worker either way), and a second
+ * thread bought nothing on short texts (216 vs 239/s; 294 vs 344/s on a quiet machine) and
+ * only ~7–10% on 200-word texts (26.5 vs 24/s; 32.7 vs 30.6/s), while it takes the core the
+ * PGlite thread and the renderer need during an import. Idle pool threads do not spin
+ * (allow_spinning 0). Not measured on bigger machines: raise it there if it helps.
  */
 export function defaultThreads(): number {
-  return Math.max(1, Math.min(4, Math.floor(availableParallelism() / 2)))
+  return 1
 }
+
 export const DEFAULT_BATCH_SIZE = 32
 
 const NO_MODEL_HINT = 'Capture and keyword search still work; semantic search waits for a model.'
