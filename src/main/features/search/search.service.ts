@@ -101,7 +101,83 @@ async function loadTuning(db: Knex): Promise<SearchTuning> {
   return t
 }
 
+
+/**
+ * Query shaping for full-text search. Matching rows, not ranking them, is what costs in
+ * PGlite (~25 µs a matched row on this machine), and long natural-language queries OR-ed
+ * together match half the table. So each source gets its own tsqueries built from the
+ * query's lexemes ordered by rarity (from the planner's most-common-element statistics):
+ * AND over the rarest few, and OR over the rarest ones whose expected matches fit a budget.
+ * A query with websearch syntax (quotes, -exclusions, "or") is taken as the user wrote it.
+ */
+const OR_BUDGET_ROWS = 400
+const AND_TERMS = 4
+const STATS_TTL_MS = 10 * 60 * 1000
+
+interface TermStats {
+  at: number
+  rows: number
+  freq: Map<string, number>
+  /** Frequency to assume for a lexeme missing from the statistics. */
+  floor: number
+}
+
+export interface ShapedQuery {
+  and: string
+  or: string
+}
+
+const quoteLexeme = (l: string): string => `'${l.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`
+
+export function shapeQuery(lexemes: string[], stats: TermStats | null): ShapedQuery {
+  const unique = [...new Set(lexemes)]
+  if (unique.length === 0) return { and: '', or: '' }
+  const f = (l: string): number => stats?.freq.get(l) ?? stats?.floor ?? 0
+  const byRarity = [...unique].sort((a, b) => f(a) - f(b))
+  const and = byRarity.slice(0, AND_TERMS).map(quoteLexeme).join(' & ')
+  const rows = stats?.rows ?? 0
+  const or: string[] = []
+  let expected = 0
+  for (const l of byRarity) {
+    expected += f(l) * rows
+    if (or.length > 0 && expected > OR_BUDGET_ROWS) break
+    or.push(quoteLexeme(l))
+  }
+  return { and, or: or.join(' | ') }
+}
+
+const USER_SYNTAX = /["']|(^|\s)-\w|\bor\b/i
+
+async function termStats(db: Knex, table: string, cache: Map<string, TermStats>): Promise<TermStats | null> {
+  const hit = cache.get(table)
+  if (hit && Date.now() - hit.at < STATS_TTL_MS) return hit
+  const r = await db.raw(
+    `select c.reltuples::float8 as rows, s.most_common_elems::text::text[] as elems, s.most_common_elem_freqs as freqs
+       from pg_class c left join pg_stats s on s.tablename = c.relname and s.attname = 'tsv' and s.schemaname = current_schema()
+      where c.relname = ? and c.relnamespace = current_schema()::regnamespace`,
+    [table]
+  )
+  const row = r.rows[0] as { rows: number; elems: string[] | null; freqs: number[] | null } | undefined
+  if (!row) return null
+  if (!row.elems && row.rows < 0) {
+    // Never analysed: statistics are cheap to take now and make every later search faster.
+    const live = Number((await db.raw(`select count(*)::int as n from ${table}`)).rows[0].n)
+    if (live < 2000) return null
+    await db.raw(`analyze ${table}`)
+    return termStats(db, table, new Map())
+  }
+  const freq = new Map<string, number>()
+  ;(row.elems ?? []).forEach((e, i) => freq.set(e, Number(row.freqs?.[i] ?? 0)))
+  // Elements below the statistics' smallest listed frequency are at most that frequent.
+  const listed = (row.freqs ?? []).slice(0, freq.size)
+  const floor = listed.length ? Math.min(...listed) : 0.0005
+  const stats = { at: Date.now(), rows: Math.max(0, row.rows), freq, floor }
+  cache.set(table, stats)
+  return stats
+}
+
 export function createSearchService({ db, embedder }: { db: Knex; embedder: Embedder }): SearchService {
+  const statsCache = new Map<string, TermStats>()
   async function queryVector(query: string): Promise<Float32Array | null> {
     const state = embedder.status().state
     if (state === 'missing' || state === 'failed') return null
@@ -117,23 +193,22 @@ export function createSearchService({ db, embedder }: { db: Knex; embedder: Embe
     async search(input) {
       const t0 = performance.now()
       const tuning = await loadTuning(db)
-      const vec = await queryVector(input.query)
+      const [vec, lexemes] = await Promise.all([
+        queryVector(input.query),
+        db.raw("select coalesce(tsvector_to_array(to_tsvector('english', ?)), '{}') as l", [input.query]).then((r) => r.rows[0].l as string[])
+      ])
+      const userSyntax = USER_SYNTAX.test(input.query)
       const k1 = Math.max(50, input.k * 5)
       const memoryOnly = (input.types?.length ?? 0) > 0 || (input.topics?.length ?? 0) > 0
       const want = (s: SearchSource): boolean => input.sources.includes(s) && (s === 'memory' || !memoryOnly)
-      const useTrigram = input.query.length <= 64
+      // Typos are looked for in short queries, and only when the words themselves found little.
+      const useTrigram = input.query.length <= 40 && input.query.trim().split(/\s+/).length <= 3
       const dim = vec?.length ?? 0
       const vparam = vec ? toVectorParam(vec) : null
       const vt = `vector(${dim})`
 
       const sql = new Sql()
-      sql.add(
-        `with q as (select websearch_to_tsquery('english', ?) as tsq_and,
-                           coalesce(nullif(replace(websearch_to_tsquery('english', ?)::text, ' & ', ' | '), ''), '''''')::tsquery as tsq_or)`,
-        input.query,
-        input.query
-      )
-
+      sql.add(`with q as (select websearch_to_tsquery('english', ?) as tsq_user)`, input.query)
       /** Filters per source, with their bindings. */
       const memFilter = new Sql().add(input.includeArchived ? "m.status in ('active', 'archived')" : "m.status = 'active'")
       if (input.types?.length) memFilter.add('and m.type = any(?::text[])', input.types)
@@ -166,19 +241,29 @@ export function createSearchService({ db, embedder }: { db: Knex; embedder: Embe
                       order by ${a}.embedding::${vt} <=> ?::${vt} limit ${k1}) x)`, vparam, ...f.bindings, vparam)
           branches[s.src].push(`select id, r, 'vector' as via from v_${a}`)
         }
-        sql.add(`, ka_${a} as (select ${a}.id, ${a}.tsv from ${s.from}, q where ${a}.tsv @@ q.tsq_and and ${f} limit 5000)`, ...f.bindings)
-        sql.add(`, ko_${a} as (select ${a}.id, ${a}.tsv from ${s.from}, q
-                   where (select count(*) from ka_${a}) < ${input.k} and ${a}.tsv @@ q.tsq_or and ${f} limit 2000)`, ...f.bindings)
-        sql.add(`, k_${a} as (select id, row_number() over (order by rank desc) as r from (
-                   select x.id, ts_rank_cd(x.tsv, q.tsq_and) + 1 as rank from ka_${a} x, q
-                   union all
-                   select y.id, ts_rank_cd(y.tsv, q.tsq_or) from ko_${a} y, q where y.id not in (select id from ka_${a})
-                 ) z order by rank desc limit ${k1})`)
+        const shaped = userSyntax ? null : shapeQuery(lexemes, await termStats(db, s.table, statsCache))
+        // The tsqueries go in as constants, so the planner sees them and uses the GIN index.
+        const andQ = shaped ? '?::tsquery' : "websearch_to_tsquery('english', ?)"
+        const orQ = shaped ? '?::tsquery' : "websearch_to_tsquery('english', ?)"
+        const andV = shaped ? shaped.and : input.query
+        const orV = shaped ? shaped.or : input.query
+        sql.add(`, ka_${a} as (select ${a}.id, ${a}.tsv from ${s.from} where ${a}.tsv @@ ${andQ} and ${f} limit 1000)`, andV, ...f.bindings)
+        sql.add(`, ko_${a} as (select ${a}.id, ${a}.tsv from ${s.from}
+                   where (select count(*) from ka_${a}) < ${input.k} and ${a}.tsv @@ ${orQ} and ${f} limit ${OR_BUDGET_ROWS * 2})`, orV, ...f.bindings)
+        // ts_rank (cheap) picks the best 50 of the bounded candidates; ts_rank_cd (cover
+        // density, ~100 µs a row in WASM) orders those. AND-matches rank above OR-matches.
+        sql.add(`, k_${a} as (select id, row_number() over (order by rank_cd desc) as r from (
+                   select id, bonus + ts_rank_cd(tsv, ${orQ}) as rank_cd from (
+                     select x.id, x.tsv, 1 as bonus, ts_rank(x.tsv, ${orQ}, 1) as rough from ka_${a} x
+                     union all
+                     select y.id, y.tsv, 0, ts_rank(y.tsv, ${orQ}, 1) from ko_${a} y where y.id not in (select id from ka_${a})
+                     order by bonus desc, rough desc limit ${k1}) top_rough
+                 ) z order by rank_cd desc limit ${k1})`, orV, orV, orV)
         branches[s.src].push(`select id, r, 'keyword' as via from k_${a}`)
         if (s.src === 'memory' && useTrigram) {
           sql.add(`, t_m as (select id, row_number() over (order by sim desc) as r from (
                      select m.id, word_similarity(?, m.content) as sim from memories m
-                      where ? <% m.content and ${f} order by sim desc limit ${k1}) x)`, input.query, input.query, ...f.bindings)
+                      where (select count(*) from ka_m) < ${input.k} and ? <% m.content and ${f} order by sim desc limit ${k1}) x)`, input.query, input.query, ...f.bindings)
           branches.memory.push(`select id, r, 'typo' as via from t_m`)
         }
       }
@@ -206,15 +291,16 @@ export function createSearchService({ db, embedder }: { db: Knex; embedder: Embe
         tuning.importanceWeight,
         tuning.accessWeight
       )
+      sql.add(`, hl as (select coalesce(nullif(replace(q.tsq_user::text, ' & ', ' | '), ''), '''''')::tsquery as tsq_hl from q)`)
       sql.add(`select t.src, t.id, t.score, t.via,
                       coalesce(m.content, c.text, g.content) as text,
-                      ts_headline('english', coalesce(m.content, c.text, g.content), q.tsq_or,
+                      ts_headline('english', coalesce(m.content, c.text, g.content), q.tsq_hl,
                         'StartSel=«, StopSel=», MaxWords=40, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "') as snippet,
                       coalesce(m.created_at, c.created_at, g.created_at) as created_at,
                       m.type, m.topics, m.importance, m.tier, m.pinned,
                       d.id as document_id, d.name as document_name, c.page, c.char_start, c.char_end, c.chunk_index,
                       g.session_id, se.title as session_title, g.role
-                 from top t cross join q
+                 from top t cross join hl q
                  left join memories m on t.src = 'memory' and m.id = t.id
                  left join document_chunks c on t.src = 'document' and c.id = t.id
                  left join documents d on d.id = c.document_id
@@ -223,9 +309,17 @@ export function createSearchService({ db, embedder }: { db: Knex; embedder: Embe
                 order by t.score desc`)
 
       const rows = await db.transaction(async (trx) => {
+        // Every branch is bounded by an index (GIN, HNSW, primary keys). Row estimates for
+        // tsquery matches are poor, and a sequential scan applying @@ to every row costs
+        // ~20 µs a row in WASM, so the planner is not given that choice.
+        await trx.raw('set local enable_seqscan = off')
         if (vparam) {
           await trx.raw(`set local hnsw.ef_search = ${Math.max(10, Math.min(1000, Math.round(tuning.efSearch)))}`)
           await trx.raw('set local hnsw.iterative_scan = relaxed_order')
+        }
+        if (process.env['ENGRAM_SEARCH_EXPLAIN']) {
+          const plan = await trx.raw(`explain (analyze, costs off) ${sql.toString()}`, sql.bindings as Knex.RawBinding[])
+          console.error((plan.rows as Array<Record<string, string>>).map((x) => x['QUERY PLAN']).join('\n'))
         }
         return (await trx.raw(sql.toString(), sql.bindings as Knex.RawBinding[])).rows as HitRow[]
       })
