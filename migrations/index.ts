@@ -13,7 +13,7 @@ import * as m0600 from './20261122000600_traces'
 import * as m0700 from './20261122000700_workflows'
 import * as m0800 from './20261122000800_settings'
 import * as m0900 from './20261122000900_memory_duplicates'
-import * as m1000 from './20261122001000_gin_fastupdate_off'
+import * as m1000 from './20261122001000_storage_tuning'
 
 export interface MigrationModule {
   up(knex: Knex): Promise<void>
@@ -30,5 +30,5 @@ export const migrations: ReadonlyArray<readonly [name: string, module: Migration
   ['20261122000700_workflows', m0700],
   ['20261122000800_settings', m0800],
   ['20261122000900_memory_duplicates', m0900],
-  ['20261122001000_gin_fastupdate_off', m1000]
+  ['20261122001000_storage_tuning', m1000]
 ]

@@ -20,6 +20,7 @@ import { createEmbeddingQueue, type EmbeddingQueue } from '../features/embedding
 import { createMemoriesService, type MemoriesService } from '../features/memories/memories.service'
 import { memoriesHandlers } from '../features/memories/memories.ipc'
 import { createSearchService, type SearchService } from '../features/search/search.service'
+import { createAccessRecorder } from '../features/memories/access.recorder'
 import type { EmbeddingStatusInfo } from '../../shared/types'
 
 /** Near-duplicate threshold (cosine) when the profile has not set `memories.duplicate_threshold`. */
@@ -109,8 +110,10 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
         },
         onEmbedded: (ids) => bus.emit('memories:changed', { ids, reason: 'embedded' })
       })
+      const access = createAccessRecorder(ctx.db)
       const memories = createMemoriesService({
         db: ctx.db,
+        access,
         events: {
           changed: (ids, reason) => bus.emit('memories:changed', { ids, reason }),
           enqueued: () => embeddingQueue.kick()
@@ -124,11 +127,12 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
         ctx,
         settings,
         memories,
-        search: createSearchService({ db: ctx.db, embedder }),
+        search: createSearchService({ db: ctx.db, embedder, recordAccess: access.record }),
         embeddingQueue,
         close: async () => {
           clearInterval(tierTimer)
           await embeddingQueue.close()
+          await access.close()
           if (current === services) current = null
         }
       }

@@ -9,6 +9,7 @@ import type { Knex } from 'knex'
 import { AppError } from '../../../shared/errors'
 import type { Logger } from '../../ipc/router'
 import { memoriesRepository } from '../memories/memories.repository'
+import { cleanGinPending } from '../../db/maintenance'
 import type { Embedder } from './embedder'
 
 export interface EmbeddingQueue {
@@ -47,6 +48,15 @@ export function createEmbeddingQueue(opts: EmbeddingQueueOptions): EmbeddingQueu
   }
 
   async function runOnce(): Promise<void> {
+    try {
+      await embedPending()
+    } finally {
+      // New rows and re-indexed updates wait in GIN pending lists: merge them while small.
+      if (!closed) await cleanGinPending(opts.db, 'memories')
+    }
+  }
+
+  async function embedPending(): Promise<void> {
     for (;;) {
       if (closed) return
       const state = opts.embedder.status().state

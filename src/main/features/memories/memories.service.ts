@@ -11,6 +11,7 @@ import type { CaptureResult, CaptureSource, Memory, MemoryDetail, MemoryPage, Ti
 import { eventsRepository } from '../events/events.repository'
 import { contentHash, normalizeTopics } from './normalize'
 import { memoriesRepository as repo, toMemory, type ListFilter, type MemoryRow } from './memories.repository'
+import type { AccessRecorder } from './access.recorder'
 
 export interface CaptureInput {
   content: string
@@ -54,7 +55,7 @@ export interface MemoryEvents {
 
 const UNDO_TTL_MS = 10 * 60 * 1000
 
-export function createMemoriesService({ db, events }: { db: Knex; events: MemoryEvents }): MemoriesService {
+export function createMemoriesService({ db, events, access }: { db: Knex; events: MemoryEvents; access: AccessRecorder }): MemoriesService {
   /** Deleted rows kept for undo, in memory only: an undo is for the next minutes, not across restarts. */
   const undo = new Map<string, { rows: Array<Record<string, unknown>>; at: number }>()
 
@@ -126,11 +127,13 @@ export function createMemoriesService({ db, events }: { db: Knex; events: Memory
     },
 
     async get(id, opts) {
-      if (opts?.recordAccess) await repo.touch(db, [id])
+      if (opts?.recordAccess) access.record([id])
+      await access.flush()
       return detail(id)
     },
 
     async list(input) {
+      await access.flush()
       const offset = input.cursor ? Number.parseInt(input.cursor, 10) : 0
       if (!Number.isInteger(offset) || offset < 0) throw new AppError('validation', 'That page cursor is not valid.')
       const rows = await repo.list(db, input, input.sort, offset, input.limit + 1)
@@ -287,6 +290,7 @@ export function createMemoriesService({ db, events }: { db: Knex; events: Memory
     timeline: (days) => repo.timeline(db, days),
 
     async reevaluateTiers() {
+      await access.flush()
       const n = await repo.reevaluateTiers(db)
       if (n > 0) events.changed([], 'tiered')
       return n

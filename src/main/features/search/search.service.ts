@@ -12,7 +12,6 @@ import type { Knex } from 'knex'
 import type { SearchHit, SearchResponse, SearchSource } from '../../../shared/types'
 import { toVectorParam } from '../../db/vector'
 import type { Embedder } from '../embeddings/embedder'
-import { memoriesRepository } from '../memories/memories.repository'
 
 export interface SearchInput {
   query: string
@@ -176,7 +175,7 @@ async function termStats(db: Knex, table: string, cache: Map<string, TermStats>)
   return stats
 }
 
-export function createSearchService({ db, embedder }: { db: Knex; embedder: Embedder }): SearchService {
+export function createSearchService({ db, embedder, recordAccess }: { db: Knex; embedder: Embedder; recordAccess: (ids: string[]) => void }): SearchService {
   const statsCache = new Map<string, TermStats>()
   async function queryVector(query: string): Promise<Float32Array | null> {
     const state = embedder.status().state
@@ -338,7 +337,7 @@ export function createSearchService({ db, embedder }: { db: Knex; embedder: Embe
               ? { documentId: r.document_id, documentName: r.document_name, page: r.page, charStart: r.char_start, charEnd: r.char_end, chunkIndex: r.chunk_index }
               : { sessionId: r.session_id, sessionTitle: r.session_title, role: r.role }) as SearchHit['meta']
       }))
-      if (input.recordAccess) await memoriesRepository.touch(db, hits.filter((h) => h.source === 'memory').map((h) => h.id))
+      if (input.recordAccess) recordAccess(hits.filter((h) => h.source === 'memory').map((h) => h.id))
       return { hits, mode: vec ? 'hybrid' : 'keyword', tookMs: Math.round((performance.now() - t0) * 10) / 10 }
     }
   }

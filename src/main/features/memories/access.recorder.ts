@@ -1,0 +1,56 @@
+/**
+ * Access tracking (count and last access) for ranking and tiers, recorded in batches.
+ * Every search records access on its hits; writing those rows one statement at a time on
+ * the search path cost ~3 ms a row in PGlite, so accesses are counted in memory and
+ * written in one statement within a couple of seconds (and before any read that shows
+ * them, and on close). A crash can lose the last seconds of counts, never user data.
+ */
+import type { Knex } from 'knex'
+
+export interface AccessRecorder {
+  record(ids: string[]): void
+  flush(): Promise<void>
+  close(): Promise<void>
+}
+
+export function createAccessRecorder(db: Knex, flushMs = 2000): AccessRecorder {
+  const pending = new Map<string, { n: number; at: Date }>()
+  let timer: NodeJS.Timeout | null = null
+  let closed = false
+
+  async function flush(): Promise<void> {
+    if (timer) {
+      clearTimeout(timer)
+      timer = null
+    }
+    if (pending.size === 0) return
+    const batch = [...pending.entries()]
+    pending.clear()
+    await db.raw(
+      `update memories m set access_count = m.access_count + v.n, last_accessed_at = greatest(m.last_accessed_at, v.at)
+         from (select unnest(?::uuid[]) as id, unnest(?::int[]) as n, unnest(?::timestamptz[]) as at) v
+        where m.id = v.id`,
+      [batch.map(([id]) => id), batch.map(([, v]) => v.n), batch.map(([, v]) => v.at.toISOString())]
+    )
+  }
+
+  return {
+    record(ids) {
+      if (closed || ids.length === 0) return
+      const at = new Date()
+      for (const id of ids) {
+        const cur = pending.get(id)
+        pending.set(id, { n: (cur?.n ?? 0) + 1, at })
+      }
+      timer ??= setTimeout(() => {
+        timer = null
+        void flush().catch(() => undefined)
+      }, flushMs)
+    },
+    flush,
+    async close() {
+      closed = true
+      await flush()
+    }
+  }
+}
