@@ -14,6 +14,7 @@ import * as m0700 from './20261122000700_workflows'
 import * as m0800 from './20261122000800_settings'
 import * as m0900 from './20261122000900_memory_duplicates'
 import * as m1000 from './20261122001000_storage_tuning'
+import * as m1100 from './20261122001100_workflow_runner'
 
 export interface MigrationModule {
   up(knex: Knex): Promise<void>
@@ -30,5 +31,6 @@ export const migrations: ReadonlyArray<readonly [name: string, module: Migration
   ['20261122000700_workflows', m0700],
   ['20261122000800_settings', m0800],
   ['20261122000900_memory_duplicates', m0900],
-  ['20261122001000_storage_tuning', m1000]
+  ['20261122001000_storage_tuning', m1000],
+  ['20261122001100_workflow_runner', m1100]
 ]
