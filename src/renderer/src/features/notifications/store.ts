@@ -7,6 +7,10 @@ export interface Note {
   kind: 'success' | 'error' | 'info'
   title: string
   message?: string
+  /** One button in the note, e.g. "Undo"; pressing it also dismisses the note. */
+  action?: { label: string; run(): void }
+  /** How long the note stays, when not the default for its kind. */
+  lifetimeMs?: number
 }
 
 interface NotificationsState {
@@ -23,7 +27,7 @@ export const useNotifications = create<NotificationsState>((set, get) => ({
   notify(note) {
     const id = nextId++
     set({ notes: [...get().notes.slice(-3), { ...note, id }] })
-    window.setTimeout(() => get().dismiss(id), LIFETIME_MS[note.kind])
+    window.setTimeout(() => get().dismiss(id), note.lifetimeMs ?? LIFETIME_MS[note.kind])
   },
   dismiss(id) {
     set({ notes: get().notes.filter((n) => n.id !== id) })

@@ -1,5 +1,5 @@
 /** The corner stack of notifications; errors are announced assertively, the rest politely. */
-import { Notification, Stack } from '@mantine/core'
+import { Button, Group, Notification, Stack, Text } from '@mantine/core'
 import { IconAlertTriangle, IconCheck, IconInfoCircle } from '@tabler/icons-react'
 import { useNotifications } from '../store'
 
@@ -25,7 +25,25 @@ export function NotificationStack(): React.JSX.Element {
           onClose={() => dismiss(n.id)}
           closeButtonProps={{ 'aria-label': 'Dismiss notification' }}
         >
-          {n.message}
+          {n.action ? (
+            <Group justify="space-between" wrap="nowrap" gap="sm">
+              <Text size="sm" c="dimmed">
+                {n.message}
+              </Text>
+              <Button
+                size="compact-sm"
+                variant="light"
+                onClick={() => {
+                  dismiss(n.id)
+                  n.action?.run()
+                }}
+              >
+                {n.action.label}
+              </Button>
+            </Group>
+          ) : (
+            n.message
+          )}
         </Notification>
       ))}
     </Stack>

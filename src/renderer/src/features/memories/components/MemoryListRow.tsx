@@ -1,0 +1,81 @@
+/** One row of the memory list: two lines of text (or the highlighted snippet) and its facts. */
+import { Badge, Group, Text, Tooltip } from '@mantine/core'
+import { IconClockHour4, IconPinFilled } from '@tabler/icons-react'
+import { memo } from 'react'
+import { formatDateTime, formatImportance, formatRelative } from '../format'
+import type { MemoryRowData } from '../rows'
+import { Snippet } from './Snippet'
+import { TierBadge } from './TierBadge'
+
+/** A first guess; rows are measured once rendered (one line of text is shorter than two). */
+export const ROW_HEIGHT = 72
+const MAX_TOPICS = 3
+
+export const rowDomId = (id: string): string => `memory-row-${id}`
+
+export const MemoryListRow = memo(function MemoryListRow(props: {
+  row: MemoryRowData
+  index: number
+  start: number
+  selected: boolean
+  open: boolean
+  onActivate(id: string): void
+  measureRef(el: HTMLElement | null): void
+}): React.JSX.Element {
+  const { row } = props
+  const extra = row.topics.length - MAX_TOPICS
+  return (
+    <div
+      role="option"
+      id={rowDomId(row.id)}
+      aria-selected={props.selected}
+      data-index={props.index}
+      data-open={props.open || undefined}
+      className="engram-memory-row"
+      ref={props.measureRef}
+      style={{ transform: `translateY(${props.start}px)` }}
+      onClick={() => props.onActivate(row.id)}
+    >
+      <Text size="sm" lineClamp={2} className={row.snippet ? 'engram-snippet' : undefined}>
+        {row.pinned && (
+          <IconPinFilled size={14} aria-label="Pinned" style={{ verticalAlign: '-2px', marginRight: 6, color: 'var(--mantine-primary-color-filled)' }} />
+        )}
+        {row.snippet ? <Snippet text={row.snippet} /> : row.content}
+      </Text>
+      <Group gap={6} wrap="nowrap" style={{ overflow: 'hidden' }}>
+        <Badge size="xs" variant="default" tt="none">
+          {row.type}
+        </Badge>
+        {row.tier && <TierBadge tier={row.tier} />}
+        {row.archived && (
+          <Badge size="xs" variant="outline" color="gray">
+            archived
+          </Badge>
+        )}
+        {row.importance !== null && (
+          <Text size="xs" c="dimmed" aria-label={`Importance ${formatImportance(row.importance)}`}>
+            ★ {formatImportance(row.importance)}
+          </Text>
+        )}
+        {row.topics.slice(0, MAX_TOPICS).map((t) => (
+          <Badge key={t} size="xs" variant="light" color="gray" tt="none" style={{ flexShrink: 1, minWidth: 0 }}>
+            #{t}
+          </Badge>
+        ))}
+        {extra > 0 && (
+          <Text size="xs" c="dimmed">
+            +{extra}
+          </Text>
+        )}
+        {row.embeddingPending && (
+          <Tooltip label="Waiting for embedding: found by keywords until then">
+            <IconClockHour4 size={14} aria-label="Embedding pending" style={{ flexShrink: 0, color: 'var(--mantine-color-dimmed)' }} />
+          </Tooltip>
+        )}
+        <Text size="xs" c="dimmed" ml="auto" style={{ whiteSpace: 'nowrap', flexShrink: 0 }} title={formatDateTime(row.createdAt)}>
+          {formatRelative(row.createdAt)}
+        </Text>
+      </Group>
+    </div>
+  )
+})

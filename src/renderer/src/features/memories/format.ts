@@ -1,0 +1,117 @@
+/**
+ * How memories read on screen: counts, relative dates, the search snippet's «…» marks
+ * split into plain and highlighted parts, and the embedding status in words.
+ */
+import type { EmbeddingStatusInfo, MemoryTier, Provenance } from '../../../../shared/types'
+
+const numberFormat = new Intl.NumberFormat()
+export const formatCount = (n: number): string => numberFormat.format(n)
+
+/** "1 memory", "100,000 memories". */
+export const plural = (n: number, one: string, many: string): string => `${formatCount(n)} ${n === 1 ? one : many}`
+
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' })
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' })
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+
+const STEPS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['second', 60],
+  ['minute', 60],
+  ['hour', 24],
+  ['day', 7],
+  ['week', 4.345],
+  ['month', 12],
+  ['year', Number.POSITIVE_INFINITY]
+]
+
+/** "just now", "5 minutes ago", "yesterday", "3 weeks ago". */
+export function formatRelative(iso: string, now = Date.now()): string {
+  let delta = (new Date(iso).getTime() - now) / 1000
+  if (Math.abs(delta) < 45) return 'just now'
+  for (const [unit, size] of STEPS) {
+    if (Math.abs(delta) < size) return relative.format(Math.round(delta), unit)
+    delta /= size
+  }
+  return dateFormat.format(new Date(iso))
+}
+
+export const formatDate = (iso: string): string => dateFormat.format(new Date(iso))
+export const formatDateTime = (iso: string): string => dateTimeFormat.format(new Date(iso))
+
+/** Importance 0…1 as a whole percentage. */
+export const formatImportance = (importance: number): string => `${Math.round(importance * 100)}%`
+
+export interface SnippetPart {
+  text: string
+  marked: boolean
+}
+
+/** Splits the server's highlighted fragment ("the «cabin» wifi") into parts; never HTML. */
+export function splitSnippet(snippet: string): SnippetPart[] {
+  const parts: SnippetPart[] = []
+  const re = /«([^»]*)»/g
+  let last = 0
+  for (let m = re.exec(snippet); m; m = re.exec(snippet)) {
+    if (m.index > last) parts.push({ text: snippet.slice(last, m.index), marked: false })
+    if (m[1]) parts.push({ text: m[1], marked: true })
+    last = m.index + m[0].length
+  }
+  if (last < snippet.length) parts.push({ text: snippet.slice(last).replace(/[«»]/g, ''), marked: false })
+  return parts
+}
+
+export const TIER_COLOR: Record<MemoryTier, string> = { hot: 'orange', warm: 'yellow', cold: 'blue' }
+export const TIER_LABEL: Record<MemoryTier, string> = {
+  hot: 'Hot: used often or lately',
+  warm: 'Warm: used now and then',
+  cold: 'Cold: not used for a while'
+}
+
+export interface StatusWords {
+  label: string
+  color: string
+  /** What it means, for a tooltip. */
+  detail: string
+}
+
+/** The embedding status in the words the badge uses. */
+export function embeddingWords(s: EmbeddingStatusInfo): StatusWords {
+  const waiting = s.pending > 0 ? `${plural(s.pending, 'memory', 'memories')} waiting for embedding.` : ''
+  switch (s.state) {
+    case 'missing':
+      return { label: 'No embedding model — keyword search only', color: 'gray', detail: [s.message, waiting].filter(Boolean).join(' ') }
+    case 'failed':
+      return { label: 'Embedding model failed — keyword search only', color: 'red', detail: s.message }
+    case 'loading':
+      return { label: 'Loading the embedding model…', color: 'blue', detail: s.message }
+    default:
+      return s.pending > 0
+        ? { label: `${formatCount(s.pending)} waiting for embedding`, color: 'yellow', detail: s.message }
+        : { label: 'Semantic search ready', color: 'teal', detail: s.message }
+  }
+}
+
+/** Where a memory came from, in one sentence. */
+export function provenanceText(p: Provenance): string {
+  const on = formatDateTime(p.capturedAt)
+  if (p.kind === 'message') return `From chat ${p.sessionTitle ? `“${p.sessionTitle}”` : '(untitled conversation)'}, ${on}`
+  if (p.kind === 'document_chunk') return `From document ${p.documentName ? `“${p.documentName}”` : '(unnamed)'}, ${on}`
+  const where: Record<string, string> = {
+    tray: 'Captured from the tray',
+    app: 'Captured in the app',
+    chat: 'Captured from chat',
+    cli: 'Captured from the command line',
+    import: 'Imported',
+    merge: 'Made by merging memories'
+  }
+  return `${where[p.source] ?? `Captured (${p.source})`} on ${on}`
+}
+
+/** yyyy-mm-dd (a date input's value) to the start or end of that local day, as ISO. */
+export function dayToIso(day: string, edge: 'start' | 'end'): string | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day)
+  if (!m) return undefined
+  const [y, mo, d] = [Number(m[1]), Number(m[2]) - 1, Number(m[3])]
+  const date = edge === 'start' ? new Date(y, mo, d) : new Date(y, mo, d, 23, 59, 59, 999)
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString()
+}
