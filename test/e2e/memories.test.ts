@@ -284,19 +284,23 @@ describe('at scale', () => {
     await list(page).getByRole('option').first().waitFor()
     await e.screenshot('memories')
 
-    // Scroll to the bottom several times: more pages load, the DOM stays small.
-    const lastIndex = async (): Promise<number> => Number(await list(page).getByRole('option').last().getAttribute('data-index'))
-    let seen = await lastIndex()
-    const t1 = Date.now()
-    for (let i = 0; i < 6; i++) {
+    // Scroll to the bottom several times: each time the next page of 200 loads, the DOM stays small.
+    const options = list(page).getByRole('option')
+    expect(await options.first().getAttribute('aria-setsize')).toBe(String(expected))
+    const lastIndex = async (): Promise<number> => Number(await options.last().getAttribute('data-index'))
+    const toBottom = async (): Promise<number> => {
       await list(page).evaluate((el) => {
         el.scrollTop = el.scrollHeight
       })
-      await expect.poll(lastIndex, { timeout: 15_000 }).toBeGreaterThan(seen)
-      seen = await lastIndex()
-      expect(await list(page).getByRole('option').count()).toBeLessThanOrEqual(100)
+      return lastIndex()
     }
-    expect(seen).toBeGreaterThan(1000)
+    const t1 = Date.now()
+    const pages = 6
+    for (let i = 1; i <= pages; i++) {
+      await expect.poll(toBottom, { timeout: 20_000 }).toBeGreaterThanOrEqual((i + 1) * 200 - 1)
+      expect(await options.count()).toBeLessThanOrEqual(100)
+    }
+    const seen = await lastIndex()
     const scrollMs = Date.now() - t1
     expect(await page.locator('[role="option"]').count()).toBeLessThanOrEqual(100)
 

@@ -60,6 +60,33 @@ export function splitSnippet(snippet: string): SnippetPart[] {
   return parts
 }
 
+/** Texts up to this long are shown whole, with the snippet's matched words marked in them. */
+export const WHOLE_TEXT_MAX = 400
+
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/**
+ * The parts to show for a hit: a short text whole, with every word the server marked in
+ * the snippet marked wherever it appears (the snippet's fragments can drop words at their
+ * edges); a long text as the snippet itself.
+ */
+export function highlightParts(text: string, snippet: string): SnippetPart[] {
+  const fromSnippet = splitSnippet(snippet)
+  if (text.length > WHOLE_TEXT_MAX) return fromSnippet
+  const terms = [...new Set(fromSnippet.filter((p) => p.marked).map((p) => p.text.trim().toLowerCase()))].filter(Boolean)
+  if (terms.length === 0) return [{ text, marked: false }]
+  const re = new RegExp(`(?<![\\p{L}\\p{N}])(${terms.map(escapeRe).join('|')})(?![\\p{L}\\p{N}])`, 'giu')
+  const parts: SnippetPart[] = []
+  let last = 0
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m.index > last) parts.push({ text: text.slice(last, m.index), marked: false })
+    parts.push({ text: m[0], marked: true })
+    last = m.index + m[0].length
+  }
+  if (last < text.length) parts.push({ text: text.slice(last), marked: false })
+  return parts
+}
+
 export const TIER_COLOR: Record<MemoryTier, string> = { hot: 'orange', warm: 'yellow', cold: 'blue' }
 export const TIER_LABEL: Record<MemoryTier, string> = {
   hot: 'Hot: used often or lately',

@@ -16,6 +16,8 @@ const PREFETCH_ROWS = 40
 export interface MemoryListProps {
   label: string
   rows: MemoryRowData[]
+  /** All rows there are, loaded or not (the list's total). */
+  setSize: number
   hasMore: boolean
   loading: boolean
   selectedId: string | null
@@ -140,6 +142,7 @@ export function MemoryList(props: MemoryListProps): React.JSX.Element {
               key={item.key}
               row={row}
               index={item.index}
+              setSize={props.setSize}
               start={item.start}
               selected={row.id === props.selectedId}
               open={row.id === props.openId}

@@ -92,6 +92,7 @@ export function MemoryListPane(): React.JSX.Element {
       <MemoryList
         label={inSearch ? `Search results for ${query}` : 'Memories'}
         rows={rows}
+        setSize={inSearch ? rows.length : (total ?? -1)}
         hasMore={!inSearch && nextCursor !== null}
         loading={listLoading}
         selectedId={selectedId}

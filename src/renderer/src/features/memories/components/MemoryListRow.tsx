@@ -16,6 +16,8 @@ export const rowDomId = (id: string): string => `memory-row-${id}`
 export const MemoryListRow = memo(function MemoryListRow(props: {
   row: MemoryRowData
   index: number
+  /** How many rows the whole list has (aria-setsize), -1 when unknown. */
+  setSize: number
   start: number
   selected: boolean
   open: boolean
@@ -29,6 +31,8 @@ export const MemoryListRow = memo(function MemoryListRow(props: {
       role="option"
       id={rowDomId(row.id)}
       aria-selected={props.selected}
+      aria-posinset={props.index + 1}
+      aria-setsize={props.setSize}
       data-index={props.index}
       data-open={props.open || undefined}
       className="engram-memory-row"
@@ -40,7 +44,7 @@ export const MemoryListRow = memo(function MemoryListRow(props: {
         {row.pinned && (
           <IconPinFilled size={14} aria-label="Pinned" style={{ verticalAlign: '-2px', marginRight: 6, color: 'var(--mantine-primary-color-filled)' }} />
         )}
-        {row.snippet ? <Snippet text={row.snippet} /> : row.content}
+        {row.snippet ? <Snippet text={row.content} snippet={row.snippet} /> : row.content}
       </Text>
       <Group gap={6} wrap="nowrap" style={{ overflow: 'hidden' }}>
         <Badge size="xs" variant="default" tt="none">

@@ -1,11 +1,11 @@
-/** A search snippet with its matches highlighted: the server's «…» become <mark>, never HTML. */
+/** A search hit with its matches highlighted: the server's «…» become <mark>, never HTML. */
 import { Mark } from '@mantine/core'
-import { splitSnippet } from '../format'
+import { highlightParts } from '../format'
 
-export function Snippet(props: { text: string }): React.JSX.Element {
+export function Snippet(props: { text: string; snippet: string }): React.JSX.Element {
   return (
     <>
-      {splitSnippet(props.text).map((p, i) =>
+      {highlightParts(props.text, props.snippet).map((p, i) =>
         p.marked ? (
           <Mark key={i} color="yellow">
             {p.text}

@@ -12,6 +12,7 @@ export function TimelineChart(): React.JSX.Element {
   const points = useMemoriesStore((s) => s.timeline)
   const data = useMemo(() => fillDays(points ?? [], TIMELINE_DAYS), [points])
   const summary = timelineSummary(data, TIMELINE_DAYS)
+  const total = data.reduce((n, p) => n + p.count, 0)
   return (
     <figure style={{ margin: 0, flex: 1, minWidth: 0 }}>
       <div role="img" aria-label={summary} style={{ height: HEIGHT, width: '100%' }}>
@@ -35,8 +36,8 @@ export function TimelineChart(): React.JSX.Element {
           </ResponsiveContainer>
         )}
       </div>
-      <Text component="figcaption" size="xs" c="dimmed" mt={4}>
-        Captured per day, last {TIMELINE_DAYS} days
+      <Text component="figcaption" size="xs" c="dimmed" mt={4} ta="right">
+        {formatCount(total)} captured in the last {TIMELINE_DAYS} days
       </Text>
     </figure>
   )
