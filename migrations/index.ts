@@ -15,6 +15,7 @@ import * as m0800 from './20261122000800_settings'
 import * as m0900 from './20261122000900_memory_duplicates'
 import * as m1000 from './20261122001000_storage_tuning'
 import * as m1100 from './20261122001100_workflow_runner'
+import * as m1200 from './20261122001200_document_text'
 
 export interface MigrationModule {
   up(knex: Knex): Promise<void>
@@ -32,5 +33,6 @@ export const migrations: ReadonlyArray<readonly [name: string, module: Migration
   ['20261122000800_settings', m0800],
   ['20261122000900_memory_duplicates', m0900],
   ['20261122001000_storage_tuning', m1000],
-  ['20261122001100_workflow_runner', m1100]
+  ['20261122001100_workflow_runner', m1100],
+  ['20261122001200_document_text', m1200]
 ]

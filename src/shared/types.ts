@@ -159,3 +159,49 @@ export interface EmbeddingStatusInfo {
   /** True for the random-weights test fixture: fine for plumbing, useless for meaning. */
   randomWeights: boolean
 }
+
+export type DocumentStatus = 'pending' | 'processing' | 'ready' | 'failed' | 'cancelled'
+
+export interface DocumentSummary {
+  id: string
+  name: string
+  format: string | null
+  mimeType: string | null
+  sizeBytes: number
+  status: DocumentStatus
+  /** Machine code of a failure: encrypted, no_text_layer, corrupt, too_large, unsupported, … */
+  errorCode: string | null
+  /** What went wrong, in words a person understands. */
+  error: string | null
+  pages: number | null
+  chunkCount: number
+  source: string
+  originalPath: string | null
+  warnings: string[]
+  /** The import run, for live progress. */
+  runId: string | null
+  createdAt: string
+  importedAt: string | null
+  archivedAt: string | null
+}
+
+export interface DocumentChunkInfo {
+  id: string
+  index: number
+  charStart: number
+  charEnd: number
+  page: number | null
+}
+
+export interface DocumentDetail {
+  document: DocumentSummary
+  /** The full extracted text ('' until parsed). */
+  text: string
+  chunks: DocumentChunkInfo[]
+}
+
+export interface ImportResult {
+  /** One entry per file given, in order. */
+  files: Array<{ name: string; documentId: string | null; runId: string | null; error: string | null }>
+  batchId: string
+}
