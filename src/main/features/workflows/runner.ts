@@ -276,7 +276,8 @@ export function createWorkflowRunner(opts: WorkflowRunnerOptions): WorkflowRunne
       type: 'workflow.start',
       source: o.source ?? 'app',
       idempotencyKey: o.idempotencyKey ? `${def.name}:${o.idempotencyKey}` : undefined,
-      payload: { workflow: def.name, input: input ?? null }
+      // Not the input: events are append-only, and an input may hold something to forget later (a PDF password).
+      payload: { workflow: def.name }
     })
     if (!event.created) {
       const first = await repo.findRunByEvent(trx, event.id)
@@ -374,7 +375,11 @@ export function createWorkflowRunner(opts: WorkflowRunnerOptions): WorkflowRunne
 
   function startHeartbeat(): void {
     if (heartbeatTimer || closed) return
+    let beating = false
     heartbeatTimer = setInterval(() => {
+      // One at a time: while a step holds the connection in a transaction, beats would pile up.
+      if (beating) return
+      beating = true
       const ids = [...active.keys()]
       repo
         .heartbeat(db, ids, now())
@@ -384,6 +389,9 @@ export function createWorkflowRunner(opts: WorkflowRunnerOptions): WorkflowRunne
         })
         .catch((err: unknown) => {
           if (!closed) logger.warn('[engram] workflow heartbeat failed', err)
+        })
+        .finally(() => {
+          beating = false
         })
     }, heartbeatMs)
     heartbeatTimer.unref()
@@ -656,10 +664,12 @@ export function createWorkflowRunner(opts: WorkflowRunnerOptions): WorkflowRunne
     async resumeAll() {
       if (closed) return 0
       const names = [...registry.keys()]
+      // Interrupted (crashed, or paused by close) rather than waiting out a retry backoff.
       const orphans = names.length
         ? await db('workflow_runs')
             .whereIn('name', names)
             .where('status', 'running')
+            .whereNull('scheduled_for')
             .modify((q) => {
               if (active.size) q.whereNotIn('id', [...active.keys()])
             })
