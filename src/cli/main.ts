@@ -203,6 +203,38 @@ export function buildProgram(): Command {
       r.hits.forEach((h, i) => out(`${String(i + 1).padStart(2)}. [${h.source}] ${h.snippet.replace(/\s+/g, ' ')}  (${h.id})`))
     })
 
+  program
+    .command('import <paths...>')
+    .description('import documents or folders (PDF, DOCX, ODT, EPUB, RTF, HTML, Markdown, text, CSV); waits until they are searchable')
+    .option('--password <password>', 'for encrypted PDFs')
+    .option('--no-wait', 'start the imports and return (they continue next time the profile opens)')
+    .option('--json', 'print JSON')
+    .action(async (paths: string[], o: { password?: string; wait: boolean; json?: boolean }) => {
+      await openTarget(g())
+      const { resolve } = await import('node:path')
+      const s = await getCore(g()).services()
+      const r = await s.documents.importFiles(paths.map((p) => ({ path: resolve(p) })), { source: 'cli', password: o.password })
+      const results = []
+      for (const f of r.files) {
+        if (!f.runId || !o.wait) {
+          results.push({ ...f, status: f.error ? 'failed' : 'started' })
+          continue
+        }
+        const run = await s.workflows.waitFor(f.runId, 30 * 60 * 1000)
+        const doc = f.documentId ? await s.documents.get(f.documentId).catch(() => null) : null
+        results.push({
+          ...f,
+          status: run.status === 'succeeded' ? (doc ? 'imported' : 'already imported') : run.status,
+          error: run.error ?? f.error,
+          chunks: doc?.document.chunkCount ?? null,
+          pages: doc?.document.pages ?? null
+        })
+      }
+      if (o.json) return json({ batchId: r.batchId, files: results })
+      for (const f of results) out(`${f.status.padEnd(16)} ${f.name}${f.error ? `: ${f.error}` : ''}`)
+      if (results.some((f) => f.status === 'failed')) process.exitCode = 1
+    })
+
   const db = program.command('db').description('database maintenance')
   db.command('migrate')
     .description('apply pending migrations to the profile')

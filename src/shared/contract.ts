@@ -11,6 +11,9 @@ import { z } from 'zod'
 import type {
   AppInfo,
   CaptureResult,
+  DocumentDetail,
+  DocumentSummary,
+  ImportResult,
   DoctorReport,
   EmbeddingStatusInfo,
   Memory,
@@ -66,6 +69,8 @@ const memoryType = z.string().trim().toLowerCase().regex(/^[a-z][a-z0-9_-]{0,31}
 const importance = z.number().min(0).max(1)
 const isoDate = z.string().datetime({ offset: true })
 export const SEARCH_SOURCES = ['memory', 'document', 'message'] as const
+/** The largest file the browser harness may send as bytes (the bridge's frame limit is 64 MB). */
+export const MAX_UPLOAD_BYTES = 40 * 1024 * 1024
 
 export const contract = {
   'app:info': { input: empty, output: out<AppInfo>() },
@@ -171,7 +176,43 @@ export const contract = {
     output: out<SearchResponse>()
   },
 
-  'embeddings:status': { input: empty, output: out<EmbeddingStatusInfo>() }
+  'embeddings:status': { input: empty, output: out<EmbeddingStatusInfo>() },
+
+  /**
+   * Import files sent as bytes (the browser harness, and the file picker there). In
+   * Electron, dropped files travel as paths resolved by the preload, never as paths the
+   * page makes up (see src/preload).
+   */
+  'documents:importBytes': {
+    input: z
+      .object({
+        files: z
+          .array(
+            z
+              .object({
+                name: z.string().trim().min(1).max(255).refine((n) => !/[\\/\u0000]/.test(n), 'A file name cannot contain slashes.'),
+                /** Base64 of the file's bytes. */
+                data: z.string().max(Math.ceil((MAX_UPLOAD_BYTES * 4) / 3) + 4, `Files sent from the browser are at most ${MAX_UPLOAD_BYTES / 2 ** 20} MB.`)
+              })
+              .strict()
+          )
+          .min(1)
+          .max(1000),
+        password: z.string().max(1024).optional()
+      })
+      .strict(),
+    output: out<ImportResult>()
+  },
+  'documents:list': {
+    input: z.object({ archived: z.boolean().default(false), limit: z.number().int().min(1).max(500).default(200), cursor: z.string().max(20).optional() }).strict(),
+    output: out<{ items: DocumentSummary[]; total: number; nextCursor: string | null }>()
+  },
+  'documents:get': { input: z.object({ id }).strict(), output: out<DocumentDetail>() },
+  'documents:cancel': { input: z.object({ id }).strict(), output: out<DocumentSummary>() },
+  'documents:retry': { input: z.object({ id, password: z.string().max(1024).optional() }).strict(), output: out<DocumentSummary>() },
+  'documents:archive': { input: z.object({ id }).strict(), output: out<DocumentSummary>() },
+  'documents:restore': { input: z.object({ id }).strict(), output: out<DocumentSummary>() },
+  'documents:delete': { input: z.object({ id }).strict(), output: out<{ deleted: true }>() }
 } as const
 
 export type Contract = typeof contract
@@ -191,9 +232,11 @@ export interface EventMap {
   /** Memories were added, changed or embedded: lists refresh. */
   'memories:changed': { ids: string[]; reason: 'captured' | 'updated' | 'embedded' | 'archived' | 'deleted' | 'merged' | 'tiered' }
   'embeddings:status': EmbeddingStatusInfo
+  /** Documents were added, progressed, finished or removed. */
+  'documents:changed': { ids: string[] }
 }
 export type EventName = keyof EventMap
-export const EVENT_NAMES: EventName[] = ['profiles:changed', 'app:changed', 'capture:open', 'memories:changed', 'embeddings:status']
+export const EVENT_NAMES: EventName[] = ['profiles:changed', 'app:changed', 'capture:open', 'memories:changed', 'embeddings:status', 'documents:changed']
 export const isEventName = (name: unknown): name is EventName =>
   typeof name === 'string' && (EVENT_NAMES as string[]).includes(name)
 

@@ -37,7 +37,15 @@ const VALID: Record<Channel, Record<string, unknown>> = {
   'memories:dismissDuplicate': { id: UUID, candidateId: UUID },
   'memories:timeline': { days: 30 },
   'search:query': { query: 'fuzz', k: 5 },
-  'embeddings:status': {}
+  'embeddings:status': {},
+  'documents:importBytes': { files: [{ name: 'x.txt', data: 'aGVsbG8=' }] },
+  'documents:list': { limit: 10 },
+  'documents:get': { id: UUID },
+  'documents:cancel': { id: UUID },
+  'documents:retry': { id: UUID },
+  'documents:archive': { id: UUID },
+  'documents:restore': { id: UUID },
+  'documents:delete': { id: UUID }
 }
 
 const NOT_OBJECTS: unknown[] = [null, 0, -1, 3.14, '', 'payload', true, false, [], [1, 2], [{}]]

@@ -21,6 +21,11 @@ import { createMemoriesService, type MemoriesService } from '../features/memorie
 import { memoriesHandlers } from '../features/memories/memories.ipc'
 import { createSearchService, type SearchService } from '../features/search/search.service'
 import { createAccessRecorder } from '../features/memories/access.recorder'
+import { join } from 'node:path'
+import { createWorkflowRunner, type WorkflowRunner } from '../features/workflows/runner'
+import { importWorkflow } from '../features/documents/import.workflow'
+import { createDocumentsService, type DocumentsService } from '../features/documents/documents.service'
+import { documentsHandlers } from '../features/documents/documents.ipc'
 import type { EmbeddingStatusInfo } from '../../shared/types'
 
 /** Near-duplicate threshold (cosine) when the profile has not set `memories.duplicate_threshold`. */
@@ -34,6 +39,8 @@ export interface ProfileServices {
   memories: MemoriesService
   search: SearchService
   embeddingQueue: EmbeddingQueue
+  workflows: WorkflowRunner
+  documents: DocumentsService
   close(): Promise<void>
 }
 
@@ -119,6 +126,17 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
           enqueued: () => embeddingQueue.kick()
         }
       })
+      const documentsChanged = (ids: string[]): void => bus.emit('documents:changed', { ids })
+      const workflows = createWorkflowRunner({
+        db: ctx.db,
+        logger,
+        // Under the PGlite directory lock this process is the only runner of this profile.
+        exclusive: ctx.engine.kind === 'pglite',
+        workflows: [importWorkflow({ embedder, filesDir: join(ctx.profileDir, 'files'), onChanged: (id) => documentsChanged([id]) }) as never]
+      })
+      const documents = createDocumentsService({ db: ctx.db, runner: workflows, profileDir: ctx.profileDir, logger, onChanged: documentsChanged })
+      // Interrupted runs (a crash, a quit mid-import) continue in the background.
+      void workflows.resumeAll().catch((e: unknown) => logger.warn('[engram] could not resume workflows', e))
       // Tiers are re-evaluated soon after opening and every few hours while open.
       const tierTimer = setInterval(() => void memories.reevaluateTiers().catch((e: unknown) => logger.warn('[engram] tiering failed', e)), TIER_INTERVAL_MS)
       tierTimer.unref()
@@ -129,8 +147,12 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
         memories,
         search: createSearchService({ db: ctx.db, embedder, recordAccess: access.record }),
         embeddingQueue,
+        workflows,
+        documents,
         close: async () => {
           clearInterval(tierTimer)
+          documents.close()
+          await workflows.close()
           await embeddingQueue.close()
           await access.close()
           if (current === services) current = null
@@ -170,6 +192,7 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     ...profilesHandlers(profiles),
     ...settingsHandlers(async () => (await services()).settings),
     ...memoriesHandlers(services),
+    ...documentsHandlers(async () => (await services()).documents),
     'embeddings:status': embeddingStatus,
     'system:doctor': async () => {
       let ctx: ProfileContext | null = null
