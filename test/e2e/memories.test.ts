@@ -224,6 +224,53 @@ describe('the detail panel', () => {
     expect(e.pageErrors).toEqual([])
   })
 
+  test('live updates; near-duplicates: "Not a duplicate", and Merge with edited text', async () => {
+    const { page, core } = e
+    await openMemories(page)
+    // Captured elsewhere (the CLI, another window): the list follows the memories:changed event.
+    const a = await core.call('memories:capture', { content: 'The car is parked on level 3 of the garage', topics: ['car'] })
+    const b = await core.call('memories:capture', { content: 'Car parked on level three, garage', topics: ['parking'], importance: 0.9 })
+    const c = await core.call('memories:capture', { content: 'The garage closes at midnight' })
+    await expect.poll(() => row(page, 'Car parked on level three').count()).toBe(1)
+
+    // Flags as the embedding queue would make them (this core has no model).
+    const { ctx } = await core.services()
+    const pair = (x: string, y: string, similarity: number): Record<string, unknown> =>
+      x < y ? { memory_id: x, candidate_id: y, similarity } : { memory_id: y, candidate_id: x, similarity }
+    await ctx.db('memory_duplicates').insert([pair(a.memory.id, b.memory.id, 0.96), pair(a.memory.id, c.memory.id, 0.931)])
+
+    await row(page, 'The car is parked on level 3').click()
+    const dups = panel(page).getByRole('region', { name: /^Possible duplicates/ })
+    await panel(page).getByRole('region', { name: 'Possible duplicates (2)' }).waitFor()
+    const candidate = (text: string): Locator => dups.getByRole('listitem').filter({ hasText: text })
+    expect(await candidate('Car parked on level three').innerText()).toContain('96%')
+    expect(await candidate('garage closes').innerText()).toContain('93%')
+    await e.screenshot('memories-duplicates')
+
+    await candidate('garage closes').getByRole('button', { name: 'Not a duplicate' }).click()
+    await panel(page).getByRole('region', { name: 'Possible duplicates (1)' }).waitFor()
+    const dismissed = await ctx.db('memory_duplicates').where(pair(a.memory.id, c.memory.id, 0.931)).first('status')
+    expect(dismissed?.status).toBe('dismissed')
+
+    await candidate('Car parked on level three').getByRole('button', { name: 'Merge' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Merge two memories' })
+    await dialog.getByLabel('Merged text').fill('The car is on level 3 of the garage, spot 42')
+    await dialog.getByRole('button', { name: 'Merge' }).click()
+    await expect.poll(() => dialog.count()).toBe(0)
+    await panel(page).getByText('The car is on level 3 of the garage, spot 42').waitFor()
+    await panel(page).getByRole('heading', { name: 'Earlier versions (2)' }).waitFor()
+    expect(await panel(page).getByText('Made by merging memories on').isVisible()).toBe(true)
+    await expect.poll(() => row(page, 'Car parked on level three').count()).toBe(0)
+    await expect.poll(() => row(page, 'spot 42').count()).toBe(1)
+
+    const merged = (await allMemories()).find((m) => m.content.endsWith('spot 42'))!
+    expect(merged).toMatchObject({ topics: ['car', 'parking'], source: 'merge' })
+    expect(merged.importance).toBeCloseTo(0.9, 5)
+    const statuses = await ctx.db('memories').whereIn('id', [a.memory.id, b.memory.id]).pluck('status')
+    expect(statuses).toEqual(['superseded', 'superseded'])
+    expect(e.pageErrors).toEqual([])
+  })
+
   test('the keyboard drives the list: arrows, Enter, p, e and Delete (asked first)', async () => {
     const { page, core } = e
     await openMemories(page)

@@ -25,6 +25,8 @@ export const PAGE_SIZE = 200
 export const SEARCH_K = 50
 export const SEARCH_DEBOUNCE_MS = 150
 export const REFRESH_DEBOUNCE_MS = 250
+/** Embedding progress only changes the "pending" marks: refresh for it less often. */
+export const EMBEDDED_REFRESH_MS = 2000
 export const TIMELINE_DAYS = 90
 
 export type SortKey = 'recent' | 'importance' | 'accessed'
@@ -115,7 +117,7 @@ interface MemoriesStore {
   loadEmbedding(): Promise<void>
   applyEmbedding(info: EmbeddingStatusInfo): void
   /** Something changed (here or elsewhere): refresh what is on screen, soon, once. */
-  scheduleRefresh(ids?: string[]): void
+  scheduleRefresh(ids?: string[], delayMs?: number): void
   /** The list tells the store which rows are on screen, so a refresh reloads their pages. */
   setVisibleRange(start: number, end: number): void
 }
@@ -151,6 +153,10 @@ let searchSeq = 0
 let searchTimer: ReturnType<typeof setTimeout> | undefined
 let detailSeq = 0
 let refreshTimer: ReturnType<typeof setTimeout> | undefined
+let refreshDue = 0
+/** A refresh is running; another request waits for it, then runs once more. */
+let refreshing: Promise<void> | null = null
+let refreshAgain = false
 let refreshIds = new Set<string>()
 let visible = { start: 0, end: 0 }
 
@@ -272,6 +278,23 @@ export const useMemoriesStore = create<MemoriesStore>((set, get) => {
   }
 
   async function flushRefresh(): Promise<void> {
+    if (refreshing) {
+      refreshAgain = true
+      return
+    }
+    refreshing = refreshOnce()
+    try {
+      await refreshing
+    } finally {
+      refreshing = null
+    }
+    if (refreshAgain) {
+      refreshAgain = false
+      await flushRefresh()
+    }
+  }
+
+  async function refreshOnce(): Promise<void> {
     const ids = refreshIds
     refreshIds = new Set()
     const { search, query, openId } = get()
@@ -308,6 +331,7 @@ export const useMemoriesStore = create<MemoriesStore>((set, get) => {
       detailSeq++
       clearTimeout(searchTimer)
       clearTimeout(refreshTimer)
+      refreshTimer = undefined
       refreshIds = new Set()
       set({ ...INITIAL, profileId })
     },
@@ -479,10 +503,18 @@ export const useMemoriesStore = create<MemoriesStore>((set, get) => {
       set({ embedding: info })
     },
 
-    scheduleRefresh(ids = []) {
+    scheduleRefresh(ids = [], delayMs = REFRESH_DEBOUNCE_MS) {
       for (const id of ids) refreshIds.add(id)
+      // Events that keep coming (a background embedding run) join the pending refresh
+      // instead of pushing it back; a sooner request brings it forward.
+      const due = Date.now() + delayMs
+      if (refreshTimer !== undefined && refreshDue <= due) return
       clearTimeout(refreshTimer)
-      refreshTimer = setTimeout(() => void flushRefresh(), REFRESH_DEBOUNCE_MS)
+      refreshDue = due
+      refreshTimer = setTimeout(() => {
+        refreshTimer = undefined
+        void flushRefresh()
+      }, delayMs)
     },
 
     setVisibleRange(start, end) {

@@ -7,7 +7,7 @@ import { useEffect } from 'react'
 import { api } from '../../lib/api'
 import { useConnectionStore } from '../../lib/connection-store'
 import { useActiveProfile } from '../profiles/store'
-import { useMemoriesStore } from './store'
+import { EMBEDDED_REFRESH_MS, REFRESH_DEBOUNCE_MS, useMemoriesStore } from './store'
 
 export function useMemoriesEvents(): void {
   const profileId = useActiveProfile()?.id ?? null
@@ -30,7 +30,9 @@ export function useMemoriesEvents(): void {
 
   useEffect(() => {
     const offs = [
-      api.on('memories:changed', (e) => useMemoriesStore.getState().scheduleRefresh(e.ids)),
+      api.on('memories:changed', (e) =>
+        useMemoriesStore.getState().scheduleRefresh(e.ids, e.reason === 'embedded' || e.reason === 'tiered' ? EMBEDDED_REFRESH_MS : REFRESH_DEBOUNCE_MS)
+      ),
       api.on('embeddings:status', (info) => useMemoriesStore.getState().applyEmbedding(info))
     ]
     return () => offs.forEach((off) => off())

@@ -16,6 +16,7 @@ export function MemoryFilters(): React.JSX.Element {
   const filters = useMemoriesStore((s) => s.filters)
   const items = useMemoriesStore((s) => s.items)
   const setFilters = useMemoriesStore((s) => s.setFilters)
+  const searching = useMemoriesStore((s) => s.query.trim() !== '')
   const types = useMemo(() => typeOptions(items.slice(0, 2000).map((m) => m.type)), [items])
 
   return (
@@ -61,7 +62,7 @@ export function MemoryFilters(): React.JSX.Element {
         onChange={(e) => setFilters({ to: e.currentTarget.value })}
       />
       <Switch
-        label="Archived"
+        label={searching ? 'Include archived' : 'Archived only'}
         size="sm"
         mb={4}
         checked={filters.archived}

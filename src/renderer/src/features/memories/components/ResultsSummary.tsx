@@ -1,7 +1,7 @@
 /** One line above the list: how many memories, or how many hits, the search mode and its time. */
 import { Group, Text } from '@mantine/core'
 import { formatCount, plural } from '../format'
-import { isFiltered, useMemoriesStore } from '../store'
+import { isFiltered, SEARCH_K, useMemoriesStore } from '../store'
 
 export function ResultsSummary(): React.JSX.Element {
   const total = useMemoriesStore((s) => s.total)
@@ -16,7 +16,7 @@ export function ResultsSummary(): React.JSX.Element {
     if (!search) main = 'Searching…'
     else {
       const n = search.hits.length
-      main = `${plural(n, 'match', 'matches')} for “${search.query}”`
+      main = `${n >= SEARCH_K ? 'Top ' : ''}${plural(n, 'match', 'matches')} for “${search.query}”`
       extra = `${search.mode === 'keyword' ? 'keyword only — no embedding model' : 'meaning and keywords'} · ${formatCount(Math.round(search.tookMs))} ms`
     }
   } else if (total === null) main = 'Loading…'
