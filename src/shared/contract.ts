@@ -27,6 +27,7 @@ import type {
   SettingValue,
   TimelinePoint
 } from './types'
+import type { WorkflowDuration, WorkflowEvent, WorkflowRun, WorkflowRunDetail, WorkflowRunPage, WorkflowSchedule } from './workflows'
 
 /** A phantom marker carrying a channel's output type; outputs are produced by our own code. */
 export interface Out<T> {
@@ -212,7 +213,27 @@ export const contract = {
   'documents:retry': { input: z.object({ id, password: z.string().max(1024).optional() }).strict(), output: out<DocumentSummary>() },
   'documents:archive': { input: z.object({ id }).strict(), output: out<DocumentSummary>() },
   'documents:restore': { input: z.object({ id }).strict(), output: out<DocumentSummary>() },
-  'documents:delete': { input: z.object({ id }).strict(), output: out<{ deleted: true }>() }
+  'documents:delete': { input: z.object({ id }).strict(), output: out<{ deleted: true }>() },
+
+  'workflows:list': {
+    input: z
+      .object({
+        name: z.string().max(64).optional(),
+        status: z.enum(['pending', 'running', 'succeeded', 'failed', 'cancelled']).optional(),
+        cursor: z.string().max(200).optional(),
+        limit: z.number().int().min(1).max(500).default(50)
+      })
+      .strict(),
+    output: out<WorkflowRunPage>()
+  },
+  'workflows:get': { input: z.object({ id }).strict(), output: out<WorkflowRunDetail>() },
+  'workflows:cancel': { input: z.object({ id }).strict(), output: out<WorkflowRun>() },
+  'workflows:retry': { input: z.object({ id }).strict(), output: out<WorkflowRun>() },
+  'workflows:durations': {
+    input: z.object({ name: z.string().max(64).optional(), since: isoDate.optional(), limit: z.number().int().min(1).max(5000).default(500) }).strict(),
+    output: out<WorkflowDuration[]>()
+  },
+  'workflows:schedules': { input: empty, output: out<WorkflowSchedule[]>() }
 } as const
 
 export type Contract = typeof contract
@@ -234,9 +255,11 @@ export interface EventMap {
   'embeddings:status': EmbeddingStatusInfo
   /** Documents were added, progressed, finished or removed. */
   'documents:changed': { ids: string[] }
+  /** A workflow run started, progressed, or ended. */
+  'workflows:run': WorkflowEvent
 }
 export type EventName = keyof EventMap
-export const EVENT_NAMES: EventName[] = ['profiles:changed', 'app:changed', 'capture:open', 'memories:changed', 'embeddings:status', 'documents:changed']
+export const EVENT_NAMES: EventName[] = ['profiles:changed', 'app:changed', 'capture:open', 'memories:changed', 'embeddings:status', 'documents:changed', 'workflows:run']
 export const isEventName = (name: unknown): name is EventName =>
   typeof name === 'string' && (EVENT_NAMES as string[]).includes(name)
 

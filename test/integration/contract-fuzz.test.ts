@@ -45,7 +45,13 @@ const VALID: Record<Channel, Record<string, unknown>> = {
   'documents:retry': { id: UUID },
   'documents:archive': { id: UUID },
   'documents:restore': { id: UUID },
-  'documents:delete': { id: UUID }
+  'documents:delete': { id: UUID },
+  'workflows:list': { limit: 10 },
+  'workflows:get': { id: UUID },
+  'workflows:cancel': { id: UUID },
+  'workflows:retry': { id: UUID },
+  'workflows:durations': { limit: 10 },
+  'workflows:schedules': {}
 }
 
 const NOT_OBJECTS: unknown[] = [null, 0, -1, 3.14, '', 'payload', true, false, [], [1, 2], [{}]]

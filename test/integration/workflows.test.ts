@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Knex } from 'knex'
 import { testCore, type TestCore } from '../helpers/core'
 import { createWorkflowRunner, defineWorkflow, type WorkflowRunner, type WorkflowRunnerOptions } from '../../src/main/features/workflows/runner'
-import type { WorkflowEvent } from '../../src/main/features/workflows/workflows.types'
+import type { WorkflowEvent } from '../../src/shared/workflows'
 
 let core: TestCore
 let db: Knex

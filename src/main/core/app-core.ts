@@ -26,6 +26,7 @@ import { createWorkflowRunner, type WorkflowRunner } from '../features/workflows
 import { importWorkflow } from '../features/documents/import.workflow'
 import { createDocumentsService, type DocumentsService } from '../features/documents/documents.service'
 import { documentsHandlers } from '../features/documents/documents.ipc'
+import { workflowsHandlers } from '../features/workflows/workflows.ipc'
 import type { EmbeddingStatusInfo } from '../../shared/types'
 
 /** Near-duplicate threshold (cosine) when the profile has not set `memories.duplicate_threshold`. */
@@ -127,16 +128,22 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
         }
       })
       const documentsChanged = (ids: string[]): void => bus.emit('documents:changed', { ids })
+      const passwords = new Map<string, string>()
       const workflows = createWorkflowRunner({
         db: ctx.db,
         logger,
         // Under the PGlite directory lock this process is the only runner of this profile.
         exclusive: ctx.engine.kind === 'pglite',
-        workflows: [importWorkflow({ embedder, filesDir: join(ctx.profileDir, 'files'), onChanged: (id) => documentsChanged([id]) }) as never]
+        workflows: [
+          importWorkflow({ embedder, filesDir: join(ctx.profileDir, 'files'), onChanged: (id) => documentsChanged([id]), passwordFor: (id) => passwords.get(id) }) as never
+        ]
       })
-      const documents = createDocumentsService({ db: ctx.db, runner: workflows, profileDir: ctx.profileDir, logger, onChanged: documentsChanged })
-      // Interrupted runs (a crash, a quit mid-import) continue in the background.
-      void workflows.resumeAll().catch((e: unknown) => logger.warn('[engram] could not resume workflows', e))
+      const offWorkflows = workflows.onEvent((e) => bus.emit('workflows:run', e))
+      const documents = createDocumentsService({ db: ctx.db, runner: workflows, profileDir: ctx.profileDir, logger, passwords, onChanged: documentsChanged })
+      // Interrupted runs (a crash, a quit mid-import) continue in the background, in the
+      // long-lived processes only: a one-shot CLI command would start them and exit midway.
+      if (opts.role === 'app' || opts.role === 'bridge')
+        void workflows.resumeAll().catch((e: unknown) => logger.warn('[engram] could not resume workflows', e))
       // Tiers are re-evaluated soon after opening and every few hours while open.
       const tierTimer = setInterval(() => void memories.reevaluateTiers().catch((e: unknown) => logger.warn('[engram] tiering failed', e)), TIER_INTERVAL_MS)
       tierTimer.unref()
@@ -153,6 +160,7 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
           clearInterval(tierTimer)
           documents.close()
           await workflows.close()
+          offWorkflows()
           await embeddingQueue.close()
           await access.close()
           if (current === services) current = null
@@ -193,6 +201,7 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     ...settingsHandlers(async () => (await services()).settings),
     ...memoriesHandlers(services),
     ...documentsHandlers(async () => (await services()).documents),
+    ...workflowsHandlers(async () => (await services()).workflows),
     'embeddings:status': embeddingStatus,
     'system:doctor': async () => {
       let ctx: ProfileContext | null = null

@@ -14,7 +14,7 @@ import type { DocumentDetail, DocumentSummary, ImportResult } from '../../../sha
 import type { Logger } from '../../ipc/router'
 import { eventsRepository } from '../events/events.repository'
 import type { WorkflowRunner } from '../workflows/runner'
-import type { WorkflowEvent } from '../workflows/workflows.types'
+import type { WorkflowEvent } from '../../../shared/workflows'
 import { documentsRepository as repo, toSummary } from './documents.repository'
 import { IMPORT_WORKFLOW, type ImportInput } from './import.workflow'
 
@@ -52,22 +52,31 @@ export function expandPaths(paths: string[], cap = 20_000): string[] {
   return out
 }
 
+/** Passwords for encrypted PDFs, by document id: memory only, gone after the import or a restart. */
+export type PasswordStore = Map<string, string>
+
 export function createDocumentsService(opts: {
   db: Knex
   runner: WorkflowRunner
   profileDir: string
   logger: Logger
+  passwords: PasswordStore
   onChanged(ids: string[]): void
 }): DocumentsService {
-  const { db, runner } = opts
+  const { db, runner, passwords } = opts
   const incoming = join(opts.profileDir, 'files', 'incoming')
 
   // When an import run ends badly, its document says so in words (never a silent 'processing').
   const unsubscribe = runner.onEvent((e: WorkflowEvent) => {
-    if (e.name !== IMPORT_WORKFLOW || (e.status !== 'failed' && e.status !== 'cancelled')) return
+    if (e.name !== IMPORT_WORKFLOW || (e.status !== 'failed' && e.status !== 'cancelled' && e.status !== 'succeeded')) return
+    if (e.status === 'succeeded') {
+      void runner.get(e.runId).then((d) => passwords.delete((d.run.input as ImportInput).documentId)).catch(() => undefined)
+      return
+    }
     void (async () => {
       const detail = await runner.get(e.runId)
       const input = detail.run.input as ImportInput
+      passwords.delete(input.documentId)
       const doc = await repo.get(db, input.documentId)
       if (!doc || doc.status === 'ready') return
       await repo.update(db, doc.id, {
@@ -88,7 +97,8 @@ export function createDocumentsService(opts: {
   async function startImport(name: string, path: string, staged: boolean, size: number, source: string, batchId: string, password?: string): Promise<{ documentId: string; runId: string }> {
     const event = await eventsRepository.append(db, { type: 'document.import', source, payload: { name, path: staged ? null : path, batchId } })
     const doc = await repo.createPending(db, { name, originalPath: staged ? null : path, sizeBytes: size, source, eventId: event.id })
-    const input: ImportInput = { documentId: doc.id, path, fileName: name, staged, batchId, ...(password ? { password } : {}) }
+    if (password) passwords.set(doc.id, password)
+    const input: ImportInput = { documentId: doc.id, path, fileName: name, staged, batchId }
     const runId = await runner.start(IMPORT_WORKFLOW, input, { source })
     await repo.setRun(db, doc.id, runId)
     return { documentId: doc.id, runId }

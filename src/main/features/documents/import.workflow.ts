@@ -32,7 +32,6 @@ export interface ImportInput {
   /** True when `path` is a staged copy Engram may delete after import. */
   staged: boolean
   batchId: string
-  password?: string
 }
 
 export interface ImportDeps {
@@ -41,6 +40,8 @@ export interface ImportDeps {
   filesDir: string
   maxBytes?: number
   onChanged(documentId: string): void
+  /** A password for an encrypted PDF, kept in memory only (never in the run's stored input). */
+  passwordFor(documentId: string): string | undefined
 }
 
 interface DetectOutput {
@@ -140,7 +141,7 @@ export function importWorkflow(deps: ImportDeps): WorkflowDefinition<ImportInput
             {
               signal: ctx.signal,
               maxBytes,
-              ...(ctx.input.password ? { password: ctx.input.password } : {}),
+              ...(deps.passwordFor(ctx.input.documentId) ? { password: deps.passwordFor(ctx.input.documentId) as string } : {}),
               onProgress: (p) => {
                 if (p.pages && p.pagesDone !== undefined) ctx.progress(p.pagesDone / p.pages, `page ${p.pagesDone} of ${p.pages}`)
               }

@@ -48,7 +48,7 @@ import type {
   WorkflowRunDetail,
   WorkflowRunPage,
   WorkflowSchedule
-} from './workflows.types'
+} from '../../../shared/workflows'
 
 /** What a step gets to work with. */
 export interface StepContext<I = unknown> {

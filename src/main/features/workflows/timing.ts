@@ -3,7 +3,7 @@
  * database: retry backoff, and when a schedule was last due and is next due.
  */
 import { AppError } from '../../../shared/errors'
-import type { ScheduleSpec } from './workflows.types'
+import type { ScheduleSpec } from '../../../shared/workflows'
 
 export interface BackoffOptions {
   /** Delay before the second attempt, before jitter. */

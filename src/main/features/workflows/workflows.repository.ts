@@ -13,7 +13,7 @@ import type {
   WorkflowLog,
   WorkflowRun,
   WorkflowStepInfo
-} from './workflows.types'
+} from '../../../shared/workflows'
 
 type Db = Knex | Knex.Transaction
 
