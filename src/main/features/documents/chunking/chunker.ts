@@ -6,7 +6,7 @@
  *
  * Structure first: sections (headings) are hard boundaries, then paragraphs (blank lines)
  * are the preferred cut points, then sentences (Intl.Segmenter, which also knows CJK
- * sentence ends), then lines, then words, and as a last resort a giant token is halved at
+ * sentence ends), then lines, then clauses (after ; , :), then words, and as a last resort a giant token is halved at
  * grapheme boundaries. Pieces are counted in batches (one tokenizer round trip per level,
  * never one per word), packed greedily, and every finished passage is counted once more as
  * a whole and split again if it came out over the limit (sums of piece counts are exact for
@@ -47,9 +47,10 @@ export type ChunkableDocument = Pick<ParsedDocument, 'text'> & { pageSpans?: Pag
 const enum Strength {
   Char = 0,
   Word = 1,
-  Line = 2,
-  Sentence = 3,
-  Paragraph = 4
+  Clause = 2,
+  Line = 3,
+  Sentence = 4,
+  Paragraph = 5
 }
 
 interface Piece {
@@ -61,6 +62,8 @@ interface Piece {
   region: number
   /** Tokens without the special tokens. Undefined until counted. */
   tokens?: number
+  /** Several parts of one split counted together; if too big, split again at `level`. */
+  grouped?: boolean
 }
 
 interface Core {
@@ -123,6 +126,11 @@ function lines(text: string, start: number, end: number): Span[] {
   return splitOn(text, start, end, /\n/g)
 }
 
+/** After ; , : and the like (a CSV row's "Header: value; Header: value" fields, long clauses). */
+function clauses(text: string, start: number, end: number): Span[] {
+  return splitOn(text, start, end, /(?<=[;,:\uFF0C\u3001\uFF1B])\s+/g)
+}
+
 function spaced(text: string, start: number, end: number): Span[] {
   return splitOn(text, start, end, /\s+/g)
 }
@@ -169,6 +177,7 @@ function halves(text: string, start: number, end: number): Span[] {
 const LEVELS: Array<{ split: (text: string, s: number, e: number) => Span[]; strength: Strength }> = [
   { split: sentences, strength: Strength.Sentence },
   { split: lines, strength: Strength.Line },
+  { split: clauses, strength: Strength.Clause },
   { split: spaced, strength: Strength.Word },
   { split: words, strength: Strength.Word },
   { split: halves, strength: Strength.Char }
@@ -177,22 +186,27 @@ const HALVES = LEVELS.length - 1
 
 /** Section starts that begin a region, with heading-only sections merged into the next one. */
 function regionStarts(text: string, sections: Section[] | undefined): number[] {
-  const starts = [...new Set((sections ?? []).map((s) => s.start).filter((s) => Number.isInteger(s) && s > 0 && s < text.length))].sort((a, b) => a - b)
-  const out: number[] = [0]
+  const headings = new Set((sections ?? []).map((s) => s.start).filter((s) => Number.isInteger(s) && s >= 0 && s < text.length))
+  const starts = [...new Set([0, ...headings])].sort((a, b) => a - b)
+  const out: number[] = []
+  let carry: number | null = null
   for (let i = 0; i < starts.length; i++) {
-    const s = starts[i] as number
-    const next = starts[i + 1] ?? text.length
-    out.push(s)
+    const s: number = carry ?? (starts[i] as number)
+    carry = null
+    const next = starts[i + 1]
     // A heading with nothing under it before the next heading joins the next section, so
     // that "# Part\n\n## Chapter\n\ntext" does not make a passage of "# Part" alone.
-    const nl = text.indexOf('\n', s)
-    const bodyStart = nl < 0 || nl > next ? next : nl
-    if (!text.slice(bodyStart, next).trim() && i + 1 < starts.length) {
-      starts[i + 1] = s
-      out.pop()
+    if (next !== undefined && headings.has(starts[i] as number)) {
+      const nl = text.indexOf('\n', starts[i] as number)
+      const bodyStart = nl < 0 || nl > next ? next : nl
+      if (!text.slice(bodyStart, next).trim()) {
+        carry = s
+        continue
+      }
     }
+    out.push(s)
   }
-  return [...new Set(out)]
+  return out
 }
 
 function pageAt(spans: PageSpan[] | undefined, pos: number): number | null {
@@ -270,8 +284,9 @@ export async function chunkText(doc: ChunkableDocument, opts: ChunkOptions): Pro
         next.push(p)
         continue
       }
-      // Halving repeats until the piece fits; every other splitter is used once.
-      let level = p.level >= HALVES ? HALVES : p.level + 1
+      // A group that came out too big is split at its own level, ungrouped; anything else
+      // at the next level. Halving repeats until the piece fits.
+      let level = p.grouped ? p.level : p.level >= HALVES ? HALVES : p.level + 1
       let parts: Span[] = [[p.start, p.end]]
       while (level <= HALVES) {
         parts = (LEVELS[level] as (typeof LEVELS)[number]).split(text, p.start, p.end)
@@ -283,8 +298,15 @@ export async function chunkText(doc: ChunkableDocument, opts: ChunkOptions): Pro
         continue
       }
       changed = true
-      const strength = (LEVELS[Math.min(level, HALVES)] as (typeof LEVELS)[number]).strength
-      parts.forEach(([a, b], i) => next.push({ start: a, end: b, strength: i === 0 ? p.strength : strength, level: Math.min(level, HALVES), region: p.region }))
+      level = Math.min(level, HALVES)
+      const strength = (LEVELS[level] as (typeof LEVELS)[number]).strength
+      // Many small parts (a wide CSV row's fields): count them in groups of about a third
+      // of a passage, by the piece's own tokens-per-character, rather than one by one.
+      const groups = !p.grouped && parts.length > 6 ? groupSpans(parts, (p.tokens as number) / (p.end - p.start), coreBudget / 3) : parts
+      const grouped = groups.length < parts.length
+      groups.forEach(([a, b], i) =>
+        next.push({ start: a, end: b, strength: i === 0 ? p.strength : strength, level, region: p.region, ...(grouped ? { grouped: true } : {}) })
+      )
     }
     pieces = next
     if (!changed && pieces.every((p) => p.tokens !== undefined)) break
@@ -332,11 +354,11 @@ export async function chunkText(doc: ChunkableDocument, opts: ChunkOptions): Pro
   }
   emit(cur)
 
-  // 4. Overlap: the tail of the previous core in the same region, whole pieces if they fit,
-  //    else the last words of its last piece (counted in one batch).
+  // 4. Overlap: the tail of the previous core in the same region: whole pieces if they
+  //    fit; else a word-aligned suffix of its last piece, sized from that piece's tokens per
+  //    character and counted (one text per boundary per round, shrinking if it came out big).
   const overlapStart: Array<number | null> = cores.map(() => null)
-  const overlapTokens: number[] = cores.map(() => 0)
-  const wordTails: Array<{ core: number; words: Span[] }> = []
+  const tails: Array<{ core: number; words: Span[]; end: number; from: number; rate: number; shrink: number }> = []
   if (overlap > 0) {
     for (let i = 1; i < cores.length; i++) {
       const prev = cores[i - 1] as Core
@@ -352,33 +374,29 @@ export async function chunkText(doc: ChunkableDocument, opts: ChunkOptions): Pro
       }
       if (from !== null && acc > 0) {
         overlapStart[i] = from
-        overlapTokens[i] = acc
         continue
       }
       const last = prev.pieces[prev.pieces.length - 1] as Piece
-      const ws = spaced(text, last.start, last.end)
-      const tail = (ws.length > 1 ? ws : words(text, Math.max(last.start, last.end - 400), last.end)).slice(-Math.max(8, overlap * 2))
-      if (tail.length) wordTails.push({ core: i, words: tail })
+      const lo = Math.max(last.start, last.end - 4000)
+      const ws = spaced(text, lo, last.end)
+      const wordSpans = (ws.length > 1 ? ws : words(text, Math.max(last.start, last.end - 400), last.end)).filter(([a]) => a > prev.start)
+      if (wordSpans.length) tails.push({ core: i, words: wordSpans, end: last.end, from: -1, rate: Math.max(1e-6, (last.tokens ?? 1) / (last.end - last.start)), shrink: 0.9 })
     }
-    if (wordTails.length) {
-      const flat = wordTails.flatMap((w) => w.words)
-      const counts = await count(flat.map(([a, b]) => text.slice(a, b)))
-      let at = 0
-      for (const w of wordTails) {
-        const cs = counts.slice(at, at + w.words.length).map((c) => Math.max(0, c - overhead))
-        at += w.words.length
-        let acc = 0
-        let from: number | null = null
-        for (let k = w.words.length - 1; k >= 0; k--) {
-          if (acc + (cs[k] ?? 0) > overlap) break
-          acc += cs[k] ?? 0
-          from = (w.words[k] as Span)[0]
-        }
-        if (from !== null && acc > 0 && from > (cores[w.core - 1] as Core).start) {
-          overlapStart[w.core] = from
-          overlapTokens[w.core] = acc
-        }
+    for (let round = 0; round < 4 && tails.length; round++) {
+      for (const t of tails) {
+        // The earliest word start whose suffix is estimated to fit.
+        const want = (overlap * t.shrink) / t.rate
+        const w = t.words.find(([a]) => t.end - a <= want) ?? t.words[t.words.length - 1]
+        t.from = (w as Span)[0]
       }
+      const counts = await count(tails.map((t) => text.slice(t.from, t.end)))
+      const retry: typeof tails = []
+      tails.forEach((t, k) => {
+        const n = (counts[k] ?? 0) - overhead
+        if (n <= overlap) overlapStart[t.core] = t.from
+        else if (t.from < (t.words[t.words.length - 1] as Span)[0]) retry.push({ ...t, shrink: (t.shrink * overlap) / n * 0.9 })
+      })
+      tails.splice(0, tails.length, ...retry)
     }
   }
 
@@ -417,6 +435,21 @@ export async function chunkText(doc: ChunkableDocument, opts: ChunkOptions): Pro
     page: pageAt(doc.pageSpans, d.start),
     tokenCount: d.tokens ?? 0
   }))
+}
+
+/** Consecutive spans joined into groups of about `target` tokens, estimated from characters. */
+function groupSpans(parts: Span[], tokensPerChar: number, target: number): Span[] {
+  const out: Span[] = []
+  let cur: Span | null = null
+  for (const [a, b] of parts) {
+    if (cur && (b - cur[0]) * tokensPerChar <= target) cur[1] = b
+    else {
+      if (cur) out.push(cur)
+      cur = [a, b]
+    }
+  }
+  if (cur) out.push(cur)
+  return out
 }
 
 /** Split a span that counted over the limit in two, at the strongest boundary near its middle. */

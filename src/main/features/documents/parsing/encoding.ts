@@ -3,14 +3,17 @@
  * (which almost never validates by accident); then chardet's guess, with Western European
  * single-byte text (Windows-1252, a superset of Latin-1 that also has €) preferred when the
  * guesses are close, because short non-UTF-8 files (a line of "äöüß") make chardet tie
- * between Latin-1 and its Central European cousins. Decoding uses the WHATWG TextDecoder
- * (Node's full ICU), streamed in bounded chunks for files on disk.
+ * between Latin-1 and its Central European cousins. UTF-8 and UTF-16 decode with
+ * TextDecoder; legacy code pages with iconv-lite, because Node 20's TextDecoder decodes
+ * windows-1252 as Latin-1 in one-shot mode (0x80 comes out as U+0080, not "€"). Files on
+ * disk are decoded in bounded chunks.
  *
  * Every parser's output goes through `sanitizeText`, so stored text has LF line ends and no
  * NUL (Postgres text cannot hold it) or other C0 control characters.
  */
 import { open } from 'node:fs/promises'
 import chardet from 'chardet'
+import iconv from 'iconv-lite'
 import { throwIfAborted } from './errors'
 
 export interface DecodedText {
@@ -23,6 +26,26 @@ export interface DecodedText {
 
 const SAMPLE_BYTES = 64 * 1024
 const READ_CHUNK = 1024 * 1024
+
+interface StreamDecoder {
+  write(bytes: Uint8Array): string
+  end(): string
+}
+
+/** A streaming decoder for a WHATWG encoding name; `fatal` (UTF-8 only) throws on invalid bytes. */
+function makeDecoder(encoding: string, fatal = false): StreamDecoder {
+  if (encoding !== 'utf-8' && !encoding.startsWith('utf-16') && iconv.encodingExists(encoding)) {
+    const d = iconv.getDecoder(encoding)
+    return { write: (b) => d.write(Buffer.from(b.buffer, b.byteOffset, b.byteLength)), end: () => d.end() ?? '' }
+  }
+  const d = new TextDecoder(encoding, { fatal })
+  return { write: (b) => d.decode(b, { stream: true }), end: () => d.decode() }
+}
+
+function decodeAll(bytes: Uint8Array, encoding: string): string {
+  const d = makeDecoder(encoding)
+  return d.write(bytes) + d.end()
+}
 
 function bomEncoding(b: Uint8Array): { encoding: string; length: number } | null {
   if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return { encoding: 'utf-8', length: 3 }
@@ -65,12 +88,12 @@ function isValidUtf8(bytes: Uint8Array, allowTruncatedEnd: boolean): boolean {
 /** Decode bytes already in memory. `declared` is a charset the file names (HTML meta). */
 export function decodeBytes(bytes: Uint8Array, declared?: string | null): DecodedText {
   const bom = bomEncoding(bytes)
-  if (bom) return { text: new TextDecoder(bom.encoding).decode(bytes.subarray(bom.length)), encoding: bom.encoding }
+  if (bom) return { text: decodeAll(bytes.subarray(bom.length), bom.encoding), encoding: bom.encoding }
   const decl = supportedEncoding(declared)
-  if (decl && decl !== 'utf-8' && !decl.startsWith('utf-16')) return { text: new TextDecoder(decl).decode(bytes), encoding: decl }
-  if (isValidUtf8(bytes, false)) return { text: new TextDecoder('utf-8').decode(bytes), encoding: 'utf-8' }
+  if (decl && decl !== 'utf-8' && !decl.startsWith('utf-16')) return { text: decodeAll(bytes, decl), encoding: decl }
+  if (isValidUtf8(bytes, false)) return { text: decodeAll(bytes, 'utf-8'), encoding: 'utf-8' }
   const encoding = guessEncoding(bytes.subarray(0, SAMPLE_BYTES * 4))
-  return { text: new TextDecoder(encoding).decode(bytes), encoding, guessed: true }
+  return { text: decodeAll(bytes, encoding), encoding, guessed: true }
 }
 
 /**
@@ -116,7 +139,7 @@ async function readAll(
   fatal: boolean,
   signal: AbortSignal | undefined
 ): Promise<string | { failedAt: number }> {
-  const decoder = new TextDecoder(encoding, { fatal })
+  const decoder = makeDecoder(encoding, fatal)
   const parts: string[] = []
   const buf = new Uint8Array(READ_CHUNK)
   let pos = from
@@ -125,10 +148,10 @@ async function readAll(
     const { bytesRead } = await fh.read(buf, 0, READ_CHUNK, pos)
     try {
       if (bytesRead === 0) {
-        parts.push(decoder.decode())
+        parts.push(decoder.end())
         break
       }
-      parts.push(decoder.decode(buf.subarray(0, bytesRead), { stream: true }))
+      parts.push(decoder.write(buf.subarray(0, bytesRead)))
     } catch {
       return { failedAt: pos }
     }

@@ -1,8 +1,9 @@
 /**
  * EPUB 2 and 3: META-INF/container.xml names the package (OPF); its spine gives the reading
  * order of the XHTML chapters, which are read in that order (not zip order) with the HTML
- * walker. Each chapter starts a section named by the table of contents (EPUB 3 nav or
- * EPUB 2 NCX) when it has an entry, so chunks do not run across chapters. The navigation
+ * walker. A chapter file that the table of contents (EPUB 3 nav or EPUB 2 NCX) names as a
+ * whole starts a section with that name, so chunks do not run across chapters; headings
+ * inside the files are sections too. The navigation
  * document itself is left out (it repeats the headings).
  */
 import { posix } from 'node:path'
@@ -116,9 +117,11 @@ export function parseEpub(bytes: Uint8Array): ParsedDocument {
 /** Chapter labels by file: EPUB 3 nav first, then the EPUB 2 NCX. */
 function tocLabels(files: Map<string, Uint8Array>, manifest: Map<string, ManifestItem>, spine: XmlElement | undefined): Map<string, string> {
   const labels = new Map<string, string>()
-  const add = (path: string, label: string | null | undefined): void => {
+  // Only entries that point at a file's start name it: "chapter.html#ch2" names a place
+  // inside a file (Project Gutenberg splits books into files by size, mid-chapter).
+  const add = (path: string, href: string, label: string | null | undefined): void => {
     const l = label?.replace(/\s+/g, ' ').trim()
-    if (l && !labels.has(path)) labels.set(path, l)
+    if (l && !href.includes('#') && !labels.has(path)) labels.set(path, l)
   }
   const nav = [...manifest.values()].find((m) => m.properties.includes('nav'))
   const navBytes = nav ? files.get(nav.path) : undefined
@@ -129,7 +132,7 @@ function tocLabels(files: Map<string, Uint8Array>, manifest: Map<string, Manifes
     const dir = posix.dirname(nav.path) === '.' ? '' : posix.dirname(nav.path)
     for (const a of Array.from(doc.querySelectorAll('nav a'))) {
       const href = a.getAttribute('href')
-      if (href) add(resolveHref(dir, href), a.textContent)
+      if (href) add(resolveHref(dir, href), href, a.textContent)
     }
   }
   const ncxId = spine?.getAttribute('toc')
@@ -142,7 +145,7 @@ function tocLabels(files: Map<string, Uint8Array>, manifest: Map<string, Manifes
       for (const point of byLocalName(doc, 'navPoint')) {
         const src = byLocalName(point, 'content')[0]?.getAttribute('src')
         const label = byLocalName(point, 'text')[0]?.textContent
-        if (src) add(resolveHref(dir, src), label)
+        if (src) add(resolveHref(dir, src), src, label)
       }
     } catch {
       // a broken NCX only costs the chapter names
