@@ -330,6 +330,10 @@ describe('at scale', () => {
     await expect.poll(() => summary.innerText()).toContain(`${expected.toLocaleString('en-US')} memories`)
     await list(page).getByRole('option').first().waitFor()
     await e.screenshot('memories')
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await expect.poll(() => page.locator('html').getAttribute('data-mantine-color-scheme')).toBe('dark')
+    await e.screenshot('memories-dark')
+    await page.emulateMedia({ colorScheme: 'light' })
 
     // Scroll to the bottom several times: each time the next page of 200 loads, the DOM stays small.
     const options = list(page).getByRole('option')

@@ -33,6 +33,7 @@ export function MemoriesScreen(): React.JSX.Element {
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return
+      if (document.querySelector('[role="dialog"]')) return
       const box = document.getElementById(SEARCH_INPUT_ID)
       if (!box) return
       e.preventDefault()
