@@ -141,7 +141,8 @@ export const contract = {
       .strict(),
     output: out<MemoryPage>()
   },
-  'memories:get': { input: z.object({ id }).strict(), output: out<MemoryDetail>() },
+  /** Opening a memory counts as a use of it; a background refresh passes recordAccess: false. */
+  'memories:get': { input: z.object({ id, recordAccess: z.boolean().default(true) }).strict(), output: out<MemoryDetail>() },
   'memories:update': {
     input: z
       .object({ id, content: memoryContent.optional(), type: memoryType.optional(), topics: topics.optional(), importance: importance.optional(), pinned: z.boolean().optional() })

@@ -11,7 +11,7 @@ export const memoriesHandlers = (services: () => Promise<{ memories: MemoriesSer
   return {
     'memories:capture': async (i) => (await m()).capture(i),
     'memories:list': async (i) => (await m()).list(i),
-    'memories:get': async (i) => (await m()).get(i.id, { recordAccess: true }),
+    'memories:get': async (i) => (await m()).get(i.id, { recordAccess: i.recordAccess }),
     'memories:update': async ({ id, ...patch }) => (await m()).update(id, patch),
     'memories:archive': async (i) => (await m()).archive(i.id),
     'memories:restore': async (i) => (await m()).restore(i.id),

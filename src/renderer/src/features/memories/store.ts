@@ -300,17 +300,17 @@ export const useMemoriesStore = create<MemoriesStore>((set, get) => {
     const { search, query, openId } = get()
     const jobs: Array<Promise<unknown>> = [refreshList(), get().loadTimeline(), get().loadEmbedding()]
     if (search && query.trim()) jobs.push(runSearch(query.trim(), true))
-    if (openId && ids.has(openId)) jobs.push(reloadDetail(openId))
+    if (openId && ids.has(openId)) jobs.push(reloadDetail(openId, false))
     const results = await Promise.allSettled(jobs)
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
     if (failed) set({ listError: toAppError(failed.reason) })
   }
 
   /** Fetches the open memory again; follows an edit made elsewhere, closes on a delete. */
-  async function reloadDetail(id: string): Promise<void> {
+  async function reloadDetail(id: string, recordAccess = true): Promise<void> {
     const seq = ++detailSeq
     try {
-      const detail = await api.invoke('memories:get', { id })
+      const detail = await api.invoke('memories:get', { id, recordAccess })
       if (seq !== detailSeq || get().openId !== id) return
       if (detail.memory.status === 'superseded' && detail.memory.supersededBy) return get().open(detail.memory.supersededBy)
       set({ detail, detailError: null })
