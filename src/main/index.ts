@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { createAppCore, type AppCore } from './core/app-core'
 import { setAppRoot } from './core/paths'
 import { consoleLogger } from './ipc/router'
-import { forwardBusEvents, registerInvokeHandler, sendTo } from './platform/ipc'
+import { forwardBusEvents, registerFileImportHandlers, registerInvokeHandler, sendTo } from './platform/ipc'
 import type { AppOrigin } from './platform/policy'
 import { installSecurity } from './platform/security'
 import { createCaptureShortcut } from './platform/shortcut'
@@ -111,6 +111,7 @@ function start(): void {
 
   const stopForwarding = forwardBusEvents(core.bus)
   let stopInvoke: (() => void) | null = null
+  let stopFileImport: (() => void) | null = null
 
   let closed = false
   let closing = false
@@ -125,6 +126,8 @@ function start(): void {
     // No new calls may reopen the database while it closes.
     stopInvoke?.()
     stopInvoke = null
+    stopFileImport?.()
+    stopFileImport = null
     capture?.allowClose()
     for (const win of BrowserWindow.getAllWindows()) win.hide()
     core
@@ -159,6 +162,13 @@ function start(): void {
         origin,
         isOurWebContents: (contents: WebContents) => ours.has(contents.id),
         warn: (m) => consoleLogger.warn(m)
+      })
+      // Dropped or chosen files arrive as paths from the preload or the dialog, never as contract input.
+      stopFileImport = registerFileImportHandlers({
+        origin,
+        isOurWebContents: (contents: WebContents) => ours.has(contents.id),
+        warn: (m) => consoleLogger.warn(m),
+        importPaths: async (paths) => (await core.services()).documents.importFiles(paths.map((path) => ({ path })), { source: 'drop' })
       })
 
       const accelerator = core.info().captureShortcut

@@ -1,10 +1,16 @@
 /**
- * The two Electron IPC channel names between the preload and main. Every contract call
- * travels on one of them, so main has one place to check the sender. No imports: the
- * sandboxed preload bundles this, and main's platform layer imports it.
+ * The Electron IPC channel names between the preload and main. Every contract call
+ * travels on `IPC_INVOKE`, so main has one place to check the sender; the two file-import
+ * channels exist apart from the contract so that a page can never send a path it made up
+ * (see src/preload/files.ts). No imports: the sandboxed preload bundles this, and main's
+ * platform layer imports it.
  */
 
 /** Renderer to main: `(channel, input)`, answered with a `Result`. */
 export const IPC_INVOKE = 'engram:invoke'
 /** Main to renderer: `(event, payload)` for the events in the contract's `EventMap`. */
 export const IPC_EVENT = 'engram:event'
+/** Renderer to main: `(paths: string[])` of dropped files the preload resolved; answered with a `Result<ImportResult>`. */
+export const IPC_IMPORT_PATHS = 'engram:import-paths'
+/** Renderer to main: `(kind: 'files' | 'folder')`; main shows the open dialog and imports what was chosen. Answers `Result<ImportResult | null>` (null: the dialog was cancelled). */
+export const IPC_PICK_AND_IMPORT = 'engram:pick-and-import'

@@ -1,15 +1,19 @@
 /**
- * The one Electron IPC handler. Every contract call from a window arrives on `IPC_INVOKE`;
+ * The Electron IPC handlers. Every contract call from a window arrives on `IPC_INVOKE`;
  * it runs only when the sender is one of our windows and the calling frame shows one of
  * our pages (not a frame that navigated elsewhere), then goes to the same router as the
  * CLI and the browser bridge. Core events go back to every window on `IPC_EVENT`.
+ * Two more handlers import files by path, with the same sender check: the paths of a
+ * drop (resolved by the preload from the user's File objects) and the open dialog's
+ * choice (shown here, so its paths never pass through the page at all).
  */
-import { BrowserWindow, ipcMain, type WebContents } from 'electron'
+import { BrowserWindow, dialog, ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron'
 import type { Router } from '../ipc/router'
 import type { Bus } from '../core/bus'
-import { fail } from '../../shared/errors'
-import { IPC_EVENT, IPC_INVOKE } from '../../preload/ipc-names'
-import { isTrustedSender, type AppOrigin } from './policy'
+import { AppError, fail, ok, type Result } from '../../shared/errors'
+import type { ImportResult } from '../../shared/types'
+import { IPC_EVENT, IPC_IMPORT_PATHS, IPC_INVOKE, IPC_PICK_AND_IMPORT } from '../../preload/ipc-names'
+import { importPathsFrom, isTrustedSender, type AppOrigin } from './policy'
 
 export interface InvokeHandlerOptions {
   router: Router
@@ -29,6 +33,59 @@ export function registerInvokeHandler(opts: InvokeHandlerOptions): () => void {
     return opts.router.dispatch(channel, input)
   })
   return () => ipcMain.removeHandler(IPC_INVOKE)
+}
+
+export interface FileImportOptions extends Omit<InvokeHandlerOptions, 'router'> {
+  /** Imports files or folders by path (the documents service, with source 'drop'). */
+  importPaths(paths: string[]): Promise<ImportResult>
+}
+
+async function asResult<T>(run: () => Promise<T>, warn: (message: string) => void): Promise<Result<T>> {
+  try {
+    return ok(await run())
+  } catch (err) {
+    if (err instanceof AppError) return fail(err.toTransferable())
+    warn(`[engram] importing files failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
+    return fail({ code: 'internal', message: 'Something went wrong inside Engram. The details are in the log.' })
+  }
+}
+
+/** The file-import handlers (drop by path, and the open dialog); returns their removal. */
+export function registerFileImportHandlers(opts: FileImportOptions): () => void {
+  const trusted = (event: IpcMainInvokeEvent, what: string): boolean => {
+    const frameUrl = event.senderFrame?.url
+    if (opts.isOurWebContents(event.sender) && isTrustedSender(frameUrl, opts.origin)) return true
+    opts.warn(`[engram] refused ${what} from ${String(frameUrl).slice(0, 200)}`)
+    return false
+  }
+  const refused = fail({ code: 'unauthorized', message: 'This page may not talk to Engram.' })
+
+  ipcMain.handle(IPC_IMPORT_PATHS, async (event, raw: unknown) => {
+    if (!trusted(event, 'a file import')) return refused
+    const paths = importPathsFrom(raw)
+    if (!paths) return fail({ code: 'validation', message: 'Engram can import only files and folders dropped from this computer.' })
+    return asResult(() => opts.importPaths(paths), opts.warn)
+  })
+
+  ipcMain.handle(IPC_PICK_AND_IMPORT, async (event, kind: unknown) => {
+    if (!trusted(event, 'the open dialog')) return refused
+    const win = BrowserWindow.fromWebContents(event.sender)
+    // Windows and Linux cannot show one dialog for files and folders together, so the page
+    // asks for one or the other; macOS can, and gets both either way.
+    const properties: Array<'openFile' | 'openDirectory' | 'multiSelections'> =
+      process.platform === 'darwin' ? ['openFile', 'openDirectory', 'multiSelections'] : [kind === 'folder' ? 'openDirectory' : 'openFile', 'multiSelections']
+    const options = { title: kind === 'folder' ? 'Import a folder' : 'Import files', buttonLabel: 'Import', properties }
+    return asResult(async () => {
+      const chosen = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
+      const paths = chosen.canceled ? null : importPathsFrom(chosen.filePaths)
+      return paths ? opts.importPaths(paths) : null
+    }, opts.warn)
+  })
+
+  return () => {
+    ipcMain.removeHandler(IPC_IMPORT_PATHS)
+    ipcMain.removeHandler(IPC_PICK_AND_IMPORT)
+  }
 }
 
 /** Send one event to every live window. */

@@ -139,3 +139,21 @@ export function quickCaptureLabel(accelerator: string | null, platform: NodeJS.P
   const shown = formatAccelerator(accelerator, platform)
   return shown ? `Quick capture (${shown})` : 'Quick capture'
 }
+
+/** The most paths one drop may send (the preload sends at most this many). */
+export const MAX_IMPORT_PATHS = 10_000
+
+/**
+ * The paths of an `engram:import-paths` message, or null when it is not a list of absolute
+ * paths. The preload sends only what `webUtils.getPathForFile` resolved for the user's own
+ * drop; this is the second check, in main, that nothing else got through.
+ */
+export function importPathsFrom(raw: unknown): string[] | null {
+  if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_IMPORT_PATHS) return null
+  const out = new Set<string>()
+  for (const p of raw) {
+    if (typeof p !== 'string' || p.length === 0 || p.length > 4096 || p.includes('\0') || !isAbsolute(p)) return null
+    out.add(p)
+  }
+  return [...out]
+}
