@@ -16,6 +16,8 @@ import * as m0900 from './20261122000900_memory_duplicates'
 import * as m1000 from './20261122001000_storage_tuning'
 import * as m1100 from './20261122001100_workflow_runner'
 import * as m1200 from './20261122001200_document_text'
+import * as m1300 from './20261122001300_watched_folders'
+import * as m1400 from './20261122001400_session_import_origin'
 
 export interface MigrationModule {
   up(knex: Knex): Promise<void>
@@ -34,5 +36,7 @@ export const migrations: ReadonlyArray<readonly [name: string, module: Migration
   ['20261122000900_memory_duplicates', m0900],
   ['20261122001000_storage_tuning', m1000],
   ['20261122001100_workflow_runner', m1100],
-  ['20261122001200_document_text', m1200]
+  ['20261122001200_document_text', m1200],
+  ['20261122001300_watched_folders', m1300],
+  ['20261122001400_session_import_origin', m1400]
 ]
