@@ -14,7 +14,7 @@ import { open, readFile, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { AppError } from '../../../../shared/errors'
 import { csvToText } from './csv'
-import { DETECT_HEAD_BYTES, detectFormat, formatName, MIME_TYPES } from './detect'
+import { DETECT_HEAD_BYTES, detectFormat, formatName, MIME_TYPES, type DetectedFormat } from './detect'
 import { parseDocx } from './docx'
 import { decodeBytes, decodeFile, declaredCharset, repairMojibake, sanitizeText, type DecodedText } from './encoding'
 import { parseEpub } from './epub'
@@ -127,12 +127,13 @@ export async function parseDocument(input: ParseInput, opts: ParseOptions = {}):
   throwIfAborted(opts.signal)
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES
   const src = await openSource(input, maxBytes)
-  const detected = detectFormat(src.head, src.fileName)
-  if (src.size === 0) {
-    return { format: detected.format, mimeType: detected.mimeType, text: '', pages: null, warnings: [EMPTY_WARNING] }
-  }
+  let detected: DetectedFormat | null = null
   let doc: ParsedDocument
   try {
+    detected = detectFormat(src.head, src.fileName)
+    if (src.size === 0) {
+      return { format: detected.format, mimeType: detected.mimeType, text: '', pages: null, warnings: [EMPTY_WARNING] }
+    }
     switch (detected.format) {
       case 'pdf':
         doc = await parsePdf(src.bytes ? { data: src.bytes, fileName: src.fileName } : { path: src.path as string, fileName: src.fileName }, opts)
@@ -153,13 +154,15 @@ export async function parseDocument(input: ParseInput, opts: ParseOptions = {}):
         doc = await parseTextual(detected.format, src, opts)
     }
   } catch (err) {
+    const format = detected ? { format: detected.format } : {}
     if (err instanceof AppError) {
       if (err.code === 'unsupported_file' && typeof err.details === 'object' && err.details !== null) {
-        throw new AppError(err.code, err.message, { fileName: src.fileName, format: detected.format, ...(err.details as object) })
+        throw new AppError(err.code, err.message, { fileName: src.fileName, ...format, ...(err.details as object) })
       }
       throw err
     }
-    throw fileError('corrupt', `Engram could not read this file as ${formatName(detected.format)}: ${errMessage(err)}`, { fileName: src.fileName, format: detected.format })
+    const what = detected ? formatName(detected.format) : 'a document'
+    throw fileError('corrupt', `Engram could not read this file as ${what}: ${errMessage(err)}`, { fileName: src.fileName, ...format })
   }
   if (opts.signal?.aborted) throw abortError()
   if (!doc.text.trim()) {
