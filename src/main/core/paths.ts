@@ -53,3 +53,11 @@ export function defaultDataDir(): string {
   if (process.platform === 'win32') return join(process.env['APPDATA'] ?? join(home, 'AppData', 'Roaming'), 'Engram')
   return join(process.env['XDG_CONFIG_HOME'] ?? join(home, '.config'), 'Engram')
 }
+
+/**
+ * Node flags for worker threads: the parent's, less those that only make sense for a
+ * main script (`--input-type` from `node -e`, `--eval`), which make a worker fail to start.
+ */
+export function workerExecArgv(): string[] {
+  return process.execArgv.filter((a) => !/^--(input-type|eval|print)\b/.test(a))
+}

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import knexFactory, { type Knex } from 'knex'
 import { AppError } from '../../shared/errors'
-import { resolveWorker } from '../core/paths'
+import { resolveWorker, workerExecArgv } from '../core/paths'
 
 export interface Engine {
   readonly kind: 'pglite' | 'postgres'
@@ -40,6 +40,7 @@ export async function openPgliteEngine(opts: { dataDir: string; runDir: string }
   const socketPath = join(socketDir, '.s.PGSQL.5432')
   const worker = new Worker(resolveWorker('pglite.worker.mjs'), {
     workerData: { dataDir: opts.dataDir, socketPath },
+    execArgv: workerExecArgv(),
     // The WASM heap lives outside these limits; this only bounds the worker's JS heap.
     resourceLimits: { maxOldGenerationSizeMb: 512 }
   })

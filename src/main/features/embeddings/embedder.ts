@@ -14,7 +14,7 @@
  */
 import { Worker } from 'node:worker_threads'
 import { AppError } from '../../../shared/errors'
-import { resolveWorker } from '../../core/paths'
+import { resolveWorker, workerExecArgv } from '../../core/paths'
 import { DEFAULT_MODEL, locateModel, modelCandidates, userModelCache, type ModelLocation } from './model-locator'
 
 /**
@@ -257,7 +257,7 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
 
   function spawn(): Worker {
     if (worker) return worker
-    const w = new Worker(workerPath, { workerData: { innerBatch: opts.innerBatch ?? 1 } })
+    const w = new Worker(workerPath, { workerData: { innerBatch: opts.innerBatch ?? 1 }, execArgv: workerExecArgv() })
     worker = w
     w.on('message', (m: WorkerMsg) => onMessage(m))
     w.on('error', (err) => {

@@ -6,6 +6,7 @@
  * thread is kept for a few seconds so that a batch of PDFs does not pay the start-up
  * (loading PDF.js) for each file.
  */
+import { workerExecArgv } from '../../../core/paths'
 import { Worker } from 'node:worker_threads'
 import { join } from 'node:path'
 import { appRoot } from '../../../core/paths'
@@ -38,7 +39,7 @@ function takeWorker(path: string): Worker {
     w.ref()
     return w
   }
-  return new Worker(path)
+  return new Worker(path, { execArgv: workerExecArgv() })
 }
 
 function parkWorker(w: Worker, path: string): void {
