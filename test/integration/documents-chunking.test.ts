@@ -9,7 +9,7 @@
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chunkText, type Chunk } from '../../src/main/features/documents/chunking'
-import { closePdfWorkers, parseDocument, type ParsedDocument } from '../../src/main/features/documents/parsing'
+import { closeDocumentWorkers, parseDocument, type ParsedDocument } from '../../src/main/features/documents/parsing'
 import { createEmbedder, type Embedder } from '../../src/main/features/embeddings/embedder'
 import { MODEL_FIXTURE } from '../helpers/core'
 
@@ -31,7 +31,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await embedder?.dispose()
-  await closePdfWorkers()
+  await closeDocumentWorkers()
 })
 
 async function parseAndChunk(name: string): Promise<{ doc: ParsedDocument; chunks: Chunk[]; parseMs: number; chunkMs: number }> {

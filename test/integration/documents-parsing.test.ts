@@ -8,15 +8,16 @@ import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { zipSync, strToU8 } from 'fflate'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { afterAll, describe, expect, it } from 'vitest'
-import { closePdfWorkers, parseDocument, warningCode, type ParsedDocument, type ParseOptions } from '../../src/main/features/documents/parsing'
+import { closeDocumentWorkers, parseDocument, parseInProcess, warningCode, type ParsedDocument, type ParseOptions } from '../../src/main/features/documents/parsing'
 import { AppError } from '../../src/shared/errors'
 
 const repoRoot = resolve(import.meta.dirname, '..', '..')
 const DOCS = resolve(repoRoot, '..', 'shared', 'documents')
 
 afterAll(async () => {
-  await closePdfWorkers()
+  await closeDocumentWorkers()
 })
 
 function parseFile(name: string, opts: ParseOptions = {}): Promise<ParsedDocument> {
@@ -393,6 +394,30 @@ describe('PDF passwords, damage and progress', () => {
     // A stall timeout shorter than one page of the book.
     const err = await refusal(parseFile('freeculture.pdf', { stallTimeoutMs: 1 }))
     expect(err.details).toMatchObject({ reason: 'timeout' })
+  })
+})
+
+describe('the parsing thread', () => {
+  it('keeps the caller’s event loop free while a long DOCX parses, and gives the same text as parsing in process', async () => {
+    await parseFile('tables.docx') // a warm thread, as in a batch import
+    const h = monitorEventLoopDelay({ resolution: 10 })
+    h.enable()
+    const doc = await parseFile('handbook-872p.docx')
+    h.disable()
+    const maxMs = h.max / 1e6
+    console.log(`event loop while parsing handbook-872p.docx: max delay ${Math.round(maxMs)} ms, p99 ${Math.round(h.percentile(99) / 1e6)} ms`)
+    expect(maxMs).toBeLessThan(250)
+    const here = await parseInProcess({ path: join(DOCS, 'handbook-872p.docx') })
+    expect(doc).toEqual(here)
+  })
+
+  it('cancels a DOCX mid-parse at once by stopping the thread', async () => {
+    const ac = new AbortController()
+    const t0 = performance.now()
+    setTimeout(() => ac.abort(), 300)
+    const err = await refusal(parseFile('handbook-872p.docx', { signal: ac.signal }))
+    expect(err.code).toBe('cancelled')
+    expect(performance.now() - t0).toBeLessThan(1500)
   })
 })
 

@@ -1,7 +1,8 @@
 /**
- * The parsing half of the Documents import: one entry point, `parseDocument`, from a file
- * (bytes or a path) to text with its pages and headings, for PDF, DOCX, ODT, EPUB, RTF,
- * HTML, Markdown, plain text and CSV. Pure Node: no database, no Electron.
+ * Parsing on the calling thread: from a file (bytes or a path) to text with its pages and
+ * headings, for PDF, DOCX, ODT, EPUB, RTF, HTML, Markdown, plain text and CSV. Pure Node:
+ * no database, no Electron. `parseDocument` (index.ts) runs this in a worker thread; call
+ * it directly only where blocking the thread does not matter.
  *
  * - Size first: a path is stat-ed and refused as 'too_large' before any byte is read;
  *   text formats on disk are decoded in 1 MB reads.
@@ -25,11 +26,6 @@ import { parseOdt } from './odt'
 import { parsePdf } from './pdf'
 import { parseRtf } from './rtf'
 import { DEFAULT_MAX_BYTES, type DocumentFormat, type ParsedDocument, type ParseInput, type ParseOptions } from './types'
-
-export * from './types'
-export { detectFormat, DETECT_HEAD_BYTES, MIME_TYPES } from './detect'
-export { closePdfWorkers } from './pdf'
-export { failureReason } from './errors'
 
 const EMPTY_WARNING = 'empty: The file has no text.'
 
@@ -120,10 +116,11 @@ async function parseTextual(format: DocumentFormat, src: Source, opts: ParseOpti
 }
 
 /**
- * Read a document's text. Rejects with AppError 'unsupported_file' (see the module note for
- * `details.reason`), 'cancelled' when `signal` aborts, 'not_found' for a missing path.
+ * Read a document's text on this thread. Rejects with AppError 'unsupported_file' (see the
+ * module note for `details.reason`), 'cancelled' when `signal` aborts, 'not_found' for a
+ * missing path.
  */
-export async function parseDocument(input: ParseInput, opts: ParseOptions = {}): Promise<ParsedDocument> {
+export async function parseInProcess(input: ParseInput, opts: ParseOptions = {}): Promise<ParsedDocument> {
   throwIfAborted(opts.signal)
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES
   const src = await openSource(input, maxBytes)
