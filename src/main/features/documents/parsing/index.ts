@@ -9,7 +9,7 @@
 import { basename, join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { AppError, type TransferableError } from '../../../../shared/errors'
-import { appRoot } from '../../../core/paths'
+import { appRoot, workerExecArgv } from '../../../core/paths'
 import { abortError, fileError } from './errors'
 import { closePdfWorkers } from './pdf'
 import { parseInProcess } from './parse'
@@ -42,7 +42,7 @@ let unavailable: string | null = null
 
 function startWorker(path: string): Promise<Worker> {
   return new Promise((resolve, reject) => {
-    const w = new Worker(path)
+    const w = new Worker(path, { execArgv: workerExecArgv() })
     const timer = setTimeout(() => fail(new Error(`the parsing thread did not start in ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS)
     const fail = (err: Error): void => {
       clearTimeout(timer)

@@ -6,10 +6,9 @@
  * thread is kept for a few seconds so that a batch of PDFs does not pay the start-up
  * (loading PDF.js) for each file.
  */
-import { workerExecArgv } from '../../../core/paths'
 import { Worker } from 'node:worker_threads'
 import { join } from 'node:path'
-import { appRoot } from '../../../core/paths'
+import { appRoot, workerExecArgv } from '../../../core/paths'
 import { abortError, fileError } from './errors'
 import { sanitizeText } from './encoding'
 import type { PageSpan, ParsedDocument, ParseOptions } from './types'
