@@ -25,7 +25,10 @@ import type {
   Setting,
   SettingChange,
   SettingValue,
-  TimelinePoint
+  TimelinePoint,
+  WatchedFolder,
+  WatchScanResult,
+  ChatImportStarted
 } from './types'
 import type { WorkflowDuration, WorkflowEvent, WorkflowRun, WorkflowRunDetail, WorkflowRunPage, WorkflowSchedule } from './workflows'
 
@@ -72,6 +75,30 @@ const isoDate = z.string().datetime({ offset: true })
 export const SEARCH_SOURCES = ['memory', 'document', 'message'] as const
 /** The largest file the browser harness may send as bytes (the bridge's frame limit is 64 MB). */
 export const MAX_UPLOAD_BYTES = 40 * 1024 * 1024
+
+// ---- Folder watching and chat-export import: input helpers ----
+/** A full path: POSIX (/…), a Windows drive (C:\…) or a UNC share (\\server\…). */
+const folderPath = z
+  .string()
+  .min(1, 'Choose a folder.')
+  .max(4096, 'That path is too long.')
+  .refine((p) => !p.includes('\u0000'), 'A path cannot contain a NUL character.')
+  .refine((p) => /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(p), 'Give the folder as a full path (for example /home/me/Notes).')
+
+/** True when base64 data decodes to something that starts like JSON (after a BOM and whitespace). */
+function startsLikeJson(b64: string): boolean {
+  const head = b64.slice(0, 4096)
+  let text: string
+  try {
+    text = atob(head.slice(0, head.length - (head.length % 4)))
+  } catch {
+    return false
+  }
+  const rest = text.replace(/^(\xef\xbb\xbf)?\s*/, '')
+  if (rest === '') return b64.length > head.length
+  return rest.startsWith('[') || rest.startsWith('{')
+}
+// ---- end of input helpers ----
 
 export const contract = {
   'app:info': { input: empty, output: out<AppInfo>() },
@@ -234,7 +261,34 @@ export const contract = {
     input: z.object({ name: z.string().max(64).optional(), since: isoDate.optional(), limit: z.number().int().min(1).max(5000).default(500) }).strict(),
     output: out<WorkflowDuration[]>()
   },
-  'workflows:schedules': { input: empty, output: out<WorkflowSchedule[]>() }
+  'workflows:schedules': { input: empty, output: out<WorkflowSchedule[]>() },
+
+  // ---- Folder watching and chat-export import (src/main/features/documents/watch, src/main/features/chat-import) ----
+  'watch:list': { input: empty, output: out<WatchedFolder[]>() },
+  /**
+   * Keep a folder in sync. The CLI and the browser harness give its path; in Electron the
+   * path must come from a folder dialog shown by main, never from the page.
+   */
+  'watch:add': { input: z.object({ path: folderPath }).strict(), output: out<WatchedFolder>() },
+  /** Stop watching; the documents already imported stay. */
+  'watch:remove': { input: z.object({ id }).strict(), output: out<{ removed: true }>() },
+  /** Compare a folder (or every folder) with its documents now. */
+  'watch:rescan': { input: z.object({ id: id.optional() }).strict(), output: out<WatchScanResult[]>() },
+  /** Import a ChatGPT or Claude `conversations.json` (sent as bytes) as sessions; a `chat.import` run does the work. */
+  'chats:importExport': {
+    input: z
+      .object({
+        name: z.string().trim().min(1).max(255).refine((n) => !/[\\/\u0000]/.test(n), 'A file name cannot contain slashes.'),
+        /** Base64 of the file's bytes. */
+        data: z
+          .string()
+          .max(Math.ceil((MAX_UPLOAD_BYTES * 4) / 3) + 4, `Files sent from the browser are at most ${MAX_UPLOAD_BYTES / 2 ** 20} MB.`)
+          .refine(startsLikeJson, 'A chat export is the conversations.json file inside the export (unzip the export first).')
+      })
+      .strict(),
+    output: out<ChatImportStarted>()
+  }
+  // ---- end of folder watching and chat-export import ----
 } as const
 
 export type Contract = typeof contract

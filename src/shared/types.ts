@@ -205,3 +205,62 @@ export interface ImportResult {
   files: Array<{ name: string; documentId: string | null; runId: string | null; error: string | null }>
   batchId: string
 }
+
+// ---- Folder watching and chat-export import (src/main/features/documents/watch, src/main/features/chat-import) ----
+
+/** A folder kept in sync: its files are imported, re-imported when changed, archived when gone. */
+export interface WatchedFolder {
+  id: string
+  /** The folder's real path. */
+  path: string
+  addedAt: string
+  /** When a reconciliation scan last compared the folder with its documents. */
+  lastScanAt: string | null
+  enabled: boolean
+  /** False while the folder cannot be found (an unplugged drive): nothing under it is archived meanwhile. */
+  present: boolean
+  /** Documents imported from under this folder and not archived. */
+  documents: number
+}
+
+/** What one reconciliation scan of a watched folder did. */
+export interface WatchScanResult {
+  folderId: string
+  path: string
+  /** New files sent to import. */
+  imported: number
+  /** Changed files sent to import again (the new version replaces the old one). */
+  reimported: number
+  /** Documents whose file is gone: archived, never deleted. */
+  archived: number
+  /** Archived-because-gone documents whose file came back unchanged. */
+  restored: number
+  unchanged: number
+  /** The import runs started, to follow their progress. */
+  runIds: string[]
+  /** The folder itself was missing: nothing was imported or archived. */
+  missing: boolean
+}
+
+export type ChatExportFormat = 'chatgpt' | 'claude'
+
+/** A chat export accepted for import; the `chat.import` run does the work. */
+export interface ChatImportStarted {
+  runId: string
+  format: ChatExportFormat
+  /** Conversations found in the export (before skipping ones already imported). */
+  conversations: number
+}
+
+/** The output of a finished `chat.import` run. */
+export interface ChatImportSummary {
+  format: ChatExportFormat
+  conversations: number
+  /** New sessions made. */
+  imported: number
+  /** Conversations already imported before (or with no messages to keep). */
+  skipped: number
+  messages: number
+  /** Messages stored with a vector (0 when no embedding model was available). */
+  embedded: number
+}

@@ -51,7 +51,13 @@ const VALID: Record<Channel, Record<string, unknown>> = {
   'workflows:cancel': { id: UUID },
   'workflows:retry': { id: UUID },
   'workflows:durations': { limit: 10 },
-  'workflows:schedules': {}
+  'workflows:schedules': {},
+  // Folder watching and chat-export import.
+  'watch:list': {},
+  'watch:add': { path: '/nonexistent/engram-fuzz' },
+  'watch:remove': { id: UUID },
+  'watch:rescan': { id: UUID },
+  'chats:importExport': { name: 'conversations.json', data: 'W10=' }
 }
 
 const NOT_OBJECTS: unknown[] = [null, 0, -1, 3.14, '', 'payload', true, false, [], [1, 2], [{}]]

@@ -28,6 +28,12 @@ import { createDocumentsService, type DocumentsService } from '../features/docum
 import { documentsHandlers } from '../features/documents/documents.ipc'
 import { workflowsHandlers } from '../features/workflows/workflows.ipc'
 import type { EmbeddingStatusInfo } from '../../shared/types'
+// Folder watching and chat-export import.
+import { createFolderWatcher, type FolderWatcher } from '../features/documents/watch/watch.service'
+import { watchHandlers } from '../features/documents/watch/watch.ipc'
+import { chatImportWorkflow } from '../features/chat-import/chat-import.workflow'
+import { createChatImportService, type ChatImportService } from '../features/chat-import/chat-import.service'
+import { chatImportHandlers } from '../features/chat-import/chat-import.ipc'
 
 /** Near-duplicate threshold (cosine) when the profile has not set `memories.duplicate_threshold`. */
 export const DEFAULT_DUPLICATE_THRESHOLD = 0.92
@@ -42,6 +48,10 @@ export interface ProfileServices {
   embeddingQueue: EmbeddingQueue
   workflows: WorkflowRunner
   documents: DocumentsService
+  /** Watched folders kept in sync (watching itself runs in the app and bridge only). */
+  watcher: FolderWatcher
+  /** ChatGPT / Claude export import. */
+  chats: ChatImportService
   close(): Promise<void>
 }
 
@@ -135,11 +145,16 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
         // Under the PGlite directory lock this process is the only runner of this profile.
         exclusive: ctx.engine.kind === 'pglite',
         workflows: [
-          importWorkflow({ embedder, filesDir: join(ctx.profileDir, 'files'), onChanged: (id) => documentsChanged([id]), passwordFor: (id) => passwords.get(id) }) as never
+          importWorkflow({ embedder, filesDir: join(ctx.profileDir, 'files'), onChanged: (id) => documentsChanged([id]), passwordFor: (id) => passwords.get(id) }) as never,
+          chatImportWorkflow({ embedder }) as never
         ]
       })
       const offWorkflows = workflows.onEvent((e) => bus.emit('workflows:run', e))
       const documents = createDocumentsService({ db: ctx.db, runner: workflows, profileDir: ctx.profileDir, logger, passwords, onChanged: documentsChanged })
+      // Folder watching and chat-export import. Watching runs only in the long-lived processes.
+      const watcher = createFolderWatcher({ db: ctx.db, documents, runner: workflows, logger, profileDir: ctx.profileDir, onChanged: documentsChanged })
+      const chats = createChatImportService({ runner: workflows, profileDir: ctx.profileDir })
+      if (opts.role === 'app' || opts.role === 'bridge') void watcher.start().catch((e: unknown) => logger.warn('[engram] could not start folder watching', e))
       // Interrupted runs (a crash, a quit mid-import) continue in the background, in the
       // long-lived processes only: a one-shot CLI command would start them and exit midway.
       if (opts.role === 'app' || opts.role === 'bridge')
@@ -156,8 +171,11 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
         embeddingQueue,
         workflows,
         documents,
+        watcher,
+        chats,
         close: async () => {
           clearInterval(tierTimer)
+          await watcher.close()
           documents.close()
           await workflows.close()
           offWorkflows()
@@ -202,6 +220,8 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     ...memoriesHandlers(services),
     ...documentsHandlers(async () => (await services()).documents),
     ...workflowsHandlers(async () => (await services()).workflows),
+    ...watchHandlers(async () => (await services()).watcher),
+    ...chatImportHandlers(async () => (await services()).chats),
     'embeddings:status': embeddingStatus,
     'system:doctor': async () => {
       let ctx: ProfileContext | null = null
