@@ -27,6 +27,7 @@ import { importWorkflow } from '../features/documents/import.workflow'
 import { createDocumentsService, type DocumentsService } from '../features/documents/documents.service'
 import { documentsHandlers } from '../features/documents/documents.ipc'
 import { workflowsHandlers } from '../features/workflows/workflows.ipc'
+import { MAINTENANCE_WORKFLOW as MAINTENANCE_WORKFLOW_NAME, TIERING_WORKFLOW as TIERING_WORKFLOW_NAME, maintenanceWorkflow, tieringWorkflow } from '../features/maintenance/maintenance.workflows'
 import type { EmbeddingStatusInfo } from '../../shared/types'
 // Folder watching and chat-export import.
 import { createFolderWatcher, type FolderWatcher } from '../features/documents/watch/watch.service'
@@ -37,7 +38,7 @@ import { chatImportHandlers } from '../features/chat-import/chat-import.ipc'
 
 /** Near-duplicate threshold (cosine) when the profile has not set `memories.duplicate_threshold`. */
 export const DEFAULT_DUPLICATE_THRESHOLD = 0.92
-const TIER_INTERVAL_MS = 6 * 60 * 60 * 1000
+const TIER_INTERVAL_MINUTES = 6 * 60
 
 /** The services of one open profile. They are built when it opens and dropped when it closes. */
 export interface ProfileServices {
@@ -146,7 +147,9 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
         exclusive: ctx.engine.kind === 'pglite',
         workflows: [
           importWorkflow({ embedder, filesDir: join(ctx.profileDir, 'files'), onChanged: (id) => documentsChanged([id]), passwordFor: (id) => passwords.get(id) }) as never,
-          chatImportWorkflow({ embedder }) as never
+          chatImportWorkflow({ embedder }) as never,
+          tieringWorkflow(memories) as never,
+          maintenanceWorkflow() as never
         ]
       })
       const offWorkflows = workflows.onEvent((e) => bus.emit('workflows:run', e))
@@ -158,10 +161,12 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
       // Interrupted runs (a crash, a quit mid-import) continue in the background, in the
       // long-lived processes only: a one-shot CLI command would start them and exit midway.
       if (opts.role === 'app' || opts.role === 'bridge')
-        void workflows.resumeAll().catch((e: unknown) => logger.warn('[engram] could not resume workflows', e))
-      // Tiers are re-evaluated soon after opening and every few hours while open.
-      const tierTimer = setInterval(() => void memories.reevaluateTiers().catch((e: unknown) => logger.warn('[engram] tiering failed', e)), TIER_INTERVAL_MS)
-      tierTimer.unref()
+        void (async () => {
+          // Tiers every few hours, database housekeeping nightly; a machine that slept gets one catch-up run.
+          await workflows.schedule(TIERING_WORKFLOW_NAME, { everyMinutes: TIER_INTERVAL_MINUTES }, {})
+          await workflows.schedule(MAINTENANCE_WORKFLOW_NAME, { dailyAt: '03:30' }, {})
+          await workflows.resumeAll()
+        })().catch((e: unknown) => logger.warn('[engram] could not resume workflows', e))
       embeddingQueue.kick()
       const services: ProfileServices = {
         ctx,
@@ -174,7 +179,6 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
         watcher,
         chats,
         close: async () => {
-          clearInterval(tierTimer)
           await watcher.close()
           documents.close()
           await workflows.close()
