@@ -136,6 +136,14 @@ describe('chunkText', () => {
     expect(chunks[chunks.length - 1]?.text.endsWith('The end.')).toBe(true)
   })
 
+  it('handles one very long paragraph (no blank lines) in bounded pieces', async () => {
+    const text = Array.from({ length: 2500 }, (_, i) => sentence(i)).join('\n')
+    expect(text.length).toBeGreaterThan(150_000)
+    const chunks = await chunkText({ text }, wordTokenizer())
+    checkChunks(text, chunks)
+    expect(chunks.length).toBeGreaterThan(50)
+  })
+
   it('splits Japanese and Chinese text (no spaces) at sentence ends', async () => {
     const ja = 'リスク中立確率のもとでの資産過程のモデルを最初から考えることの利点と欠点。'
     const zh = '人人生而自由，在尊严和权利上一律平等。他们赋有理性和良心，并应以兄弟关系的精神相对待。'

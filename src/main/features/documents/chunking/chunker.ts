@@ -109,6 +109,29 @@ function paragraphs(text: string, start: number, end: number): Span[] {
   return splitOn(text, start, end, /\n[ \t]*\n\s*/g)
 }
 
+/** Paragraphs, with any longer than `max` characters cut at line ends (else spaces) so that segmenting stays bounded. */
+function boundedParagraphs(text: string, start: number, end: number, max = 50_000): Span[] {
+  const out: Span[] = []
+  for (const [a, b] of paragraphs(text, start, end)) {
+    let from = a
+    while (b - from > max) {
+      let cut = text.lastIndexOf('\n', from + max)
+      if (cut <= from) cut = text.lastIndexOf(' ', from + max)
+      if (cut <= from) {
+        cut = from + max
+        const c = text.charCodeAt(cut)
+        if (c >= 0xdc00 && c <= 0xdfff) cut++
+      }
+      const t = trimSpan(text, from, cut)
+      if (t[1] > t[0]) out.push(t)
+      from = cut
+    }
+    const t = trimSpan(text, from, b)
+    if (t[1] > t[0]) out.push(t)
+  }
+  return out
+}
+
 /** Sentences; single line breaks are read as spaces so that wrapped lines (PDF) are not sentence ends. */
 function sentences(text: string, start: number, end: number): Span[] {
   const s = text.slice(start, end).replace(/\n/g, ' ')
@@ -262,7 +285,7 @@ export async function chunkText(doc: ChunkableDocument, opts: ChunkOptions): Pro
   for (let r = 0; r < starts.length; r++) {
     const rs = starts[r] as number
     const re = starts[r + 1] ?? text.length
-    for (const [ps, pe] of paragraphs(text, rs, re)) {
+    for (const [ps, pe] of boundedParagraphs(text, rs, re)) {
       let first = true
       for (const [a, b] of sentences(text, ps, pe)) {
         pieces.push({ start: a, end: b, strength: first ? Strength.Paragraph : Strength.Sentence, level: 0, region: r })

@@ -11,9 +11,10 @@
  * which is the one way to stop work that never yields.
  *
  * Protocol (one document per message; the thread may be reused for the next):
- *   → { type:'parse', id, data?: Uint8Array, path?: string, password?: string }
+ *   → { type:'parse', id, data?: Uint8Array, path?: string, password?: string, from?, to? }
+ *   → { type:'limit', id, to }                    stop after page `to` (another thread reads the rest)
  *   ← { type:'meta', id, pages, title? }
- *   ← { type:'page', id, page, text }            one per page, in order
+ *   ← { type:'page', id, page, text }            one per page of from..to, in order
  *   ← { type:'done', id, emptyPages }
  *   ← { type:'error', id, reason, message, wrongPassword? }
  *        reason: encrypted | corrupt | internal
@@ -37,6 +38,9 @@ const standardFontDataUrl = join(pdfjsRoot, 'standard_fonts') + '/'
 
 /** @type {typeof import('pdfjs-dist/legacy/build/pdf.mjs') | null} */
 let pdfjs = null
+
+/** The last page each running parse should read, by id (lowered by 'limit'). */
+const lastPage = new Map()
 
 /**
  * Passwords to try in order. PDF.js 5.6 treats the password as Latin-1 bytes; AES-256
@@ -119,7 +123,7 @@ function describe(err) {
 
 /**
  * @param {number} id
- * @param {{ data?: Uint8Array, path?: string, password?: string }} msg
+ * @param {{ data?: Uint8Array, path?: string, password?: string, from?: number, to?: number }} msg
  */
 async function parse(id, msg) {
   pdfjs ??= await import('pdfjs-dist/legacy/build/pdf.mjs')
@@ -156,7 +160,8 @@ async function parse(id, msg) {
     const title = typeof info?.Title === 'string' ? info.Title.replace(/\s+/g, ' ').trim() : ''
     port.postMessage({ type: 'meta', id, pages: doc.numPages, ...(title ? { title } : {}) })
     let emptyPages = 0
-    for (let n = 1; n <= doc.numPages; n++) {
+    if (!lastPage.has(id)) lastPage.set(id, msg.to ?? Infinity)
+    for (let n = Math.max(1, msg.from ?? 1); n <= Math.min(doc.numPages, lastPage.get(id) ?? Infinity); n++) {
       let text = ''
       try {
         const page = await doc.getPage(n)
@@ -181,6 +186,7 @@ async function parse(id, msg) {
       port.postMessage({ type: 'error', id, reason: corrupt ? 'corrupt' : 'internal', message: `${d.name}: ${d.message}` })
     }
   } finally {
+    lastPage.delete(id)
     if (doc) await doc.destroy().catch(() => undefined)
     else await task.destroy().catch(() => undefined)
   }
@@ -188,4 +194,5 @@ async function parse(id, msg) {
 
 port.on('message', (/** @type {any} */ msg) => {
   if (msg?.type === 'parse') void parse(msg.id, msg)
+  else if (msg?.type === 'limit' && lastPage.has(msg.id)) lastPage.set(msg.id, msg.to)
 })

@@ -67,6 +67,8 @@ export interface ParseOptions {
   stallTimeoutMs?: number
   /** Override the PDF worker script (tests). */
   pdfWorkerPath?: string
+  /** Threads reading a long PDF's pages (1 or 2). Default 2 where the machine has 2 cores. */
+  pdfThreads?: number
 }
 
 export const DEFAULT_MAX_BYTES = 200 * 1024 * 1024
