@@ -1,15 +1,17 @@
-/** The main window once a profile is open: header, section navigation and the current section. */
+/**
+ * The main window once a profile is open: header, section navigation and the current
+ * section. Files dropped anywhere on it are imported as documents (DropAnywhere).
+ */
 import { AppShell, Group, ThemeIcon, Title } from '@mantine/core'
 import { IconBrain } from '@tabler/icons-react'
+import { DropAnywhere } from '../features/documents/components/DropAnywhere'
 import { ProfilePicker } from '../features/profiles/components/ProfilePicker'
 import { NavBar } from './NavBar'
 import { SectionView } from './SectionView'
-import { usePreventFileDrop } from './usePreventFileDrop'
 import { useSectionShortcuts } from './useSectionShortcuts'
 
 export function AppFrame(): React.JSX.Element {
   useSectionShortcuts()
-  usePreventFileDrop()
   return (
     <AppShell header={{ height: 60 }} navbar={{ width: 232, breakpoint: 0 }} padding="xl">
       <AppShell.Header px="lg">
@@ -29,6 +31,7 @@ export function AppFrame(): React.JSX.Element {
       <AppShell.Main>
         <SectionView />
       </AppShell.Main>
+      <DropAnywhere />
     </AppShell>
   )
 }
