@@ -206,6 +206,8 @@ export const contract = {
   },
 
   'embeddings:status': { input: empty, output: out<EmbeddingStatusInfo>() },
+  /** First-run download of the embedding model from the hub into the user's model cache; progress arrives as `embeddings:download` events. */
+  'embeddings:download': { input: empty, output: out<EmbeddingStatusInfo>() },
 
   /**
    * Import files sent as bytes (the browser harness, and the file picker there). In
@@ -308,13 +310,14 @@ export interface EventMap {
   /** Memories were added, changed or embedded: lists refresh. */
   'memories:changed': { ids: string[]; reason: 'captured' | 'updated' | 'embedded' | 'archived' | 'deleted' | 'merged' | 'tiered' }
   'embeddings:status': EmbeddingStatusInfo
+  'embeddings:download': { status: string; file: string | null; loaded: number | null; total: number | null; progress: number | null }
   /** Documents were added, progressed, finished or removed. */
   'documents:changed': { ids: string[] }
   /** A workflow run started, progressed, or ended. */
   'workflows:run': WorkflowEvent
 }
 export type EventName = keyof EventMap
-export const EVENT_NAMES: EventName[] = ['profiles:changed', 'app:changed', 'capture:open', 'memories:changed', 'embeddings:status', 'documents:changed', 'workflows:run']
+export const EVENT_NAMES: EventName[] = ['profiles:changed', 'app:changed', 'capture:open', 'memories:changed', 'embeddings:status', 'embeddings:download', 'documents:changed', 'workflows:run']
 export const isEventName = (name: unknown): name is EventName =>
   typeof name === 'string' && (EVENT_NAMES as string[]).includes(name)
 

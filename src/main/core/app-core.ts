@@ -227,6 +227,14 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     ...watchHandlers(async () => (await services()).watcher),
     ...chatImportHandlers(async () => (await services()).chats),
     'embeddings:status': embeddingStatus,
+    'embeddings:download': async () => {
+      await embedder.downloadModel({
+        onProgress: (p) =>
+          bus.emit('embeddings:download', { status: p.status, file: p.file ?? null, loaded: p.loaded ?? null, total: p.total ?? null, progress: p.progress ?? null })
+      })
+      current?.embeddingQueue.kick()
+      return embeddingStatus()
+    },
     'system:doctor': async () => {
       let ctx: ProfileContext | null = null
       try {
