@@ -10,6 +10,8 @@ import type { ProfileSummary } from '../shared/types'
 import { createAppCore, type AppCore } from '../main/core/app-core'
 import { appVersion, defaultDataDir } from '../main/core/paths'
 import { migrateLatest, migrationStatus } from '../main/db/migrate'
+import { looksLikeChatExport } from '../main/features/chat-import/chat-import.service'
+import type { ChatImportSummary, WatchedFolder, WatchScanResult } from '../shared/types'
 
 interface GlobalOpts {
   dataDir: string
@@ -212,6 +214,11 @@ export function buildProgram(): Command {
     .action(async (paths: string[], o: { password?: string; wait: boolean; json?: boolean }) => {
       await openTarget(g())
       const { resolve } = await import('node:path')
+      // A ChatGPT or Claude conversations.json becomes chats, not a document.
+      const chatPaths = paths.filter((p) => /\.json$/i.test(p) && looksLikeChatExport(resolve(p)))
+      const chats = chatPaths.length ? await importChats(chatPaths, o) : []
+      paths = paths.filter((p) => !chatPaths.includes(p))
+      if (paths.length === 0) return o.json ? json({ chats }) : undefined
       const s = await getCore(g()).services()
       const r = await s.documents.importFiles(paths.map((p) => ({ path: resolve(p) })), { source: 'cli', password: o.password })
       const results = []
@@ -230,7 +237,7 @@ export function buildProgram(): Command {
           pages: doc?.document.pages ?? null
         })
       }
-      if (o.json) return json({ batchId: r.batchId, files: results })
+      if (o.json) return json({ batchId: r.batchId, files: results, ...(chats.length ? { chats } : {}) })
       for (const f of results) out(`${f.status.padEnd(16)} ${f.name}${f.error ? `: ${f.error}` : ''}`)
       if (results.some((f) => f.status === 'failed')) process.exitCode = 1
     })
@@ -285,6 +292,122 @@ export function buildProgram(): Command {
       await call(g(), 'settings:set', { key, value: value as never })
       out(`${key} = ${JSON.stringify(value)}`)
     })
+  // ---- Folder watching and chat-export import ----------------------------------------
+
+  /** Import chat exports; print a line each (or return them for --json). */
+  async function importChats(files: string[], o: { wait: boolean; json?: boolean }): Promise<Array<Record<string, unknown>>> {
+    const { resolve } = await import('node:path')
+    await openTarget(g())
+    const s = await getCore(g()).services()
+    const results: Array<Record<string, unknown>> = []
+    for (const f of files) {
+      try {
+        const started = await s.chats.importExport({ path: resolve(f) }, { source: 'cli' })
+        if (!o.wait) {
+          results.push({ file: f, ...started, status: 'started' })
+          continue
+        }
+        const run = await s.workflows.waitFor(started.runId, 6 * 60 * 60 * 1000)
+        const summary = run.output as ChatImportSummary | null
+        results.push({ file: f, ...started, status: run.status, error: run.error, ...(summary ?? {}) })
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e
+        results.push({ file: f, status: 'failed', error: e.message })
+      }
+    }
+    if (!o.json)
+      for (const r of results) {
+        if (r['status'] === 'succeeded')
+          out(`imported         ${String(r['file'])}: ${String(r['imported'])} conversations (${String(r['messages'])} messages) from ${String(r['format'])}; ${String(r['skipped'])} skipped (already imported or empty)`)
+        else out(`${String(r['status']).padEnd(16)} ${String(r['file'])}${r['error'] ? `: ${String(r['error'])}` : ''}`)
+      }
+    if (results.some((r) => r['status'] === 'failed')) process.exitCode = 1
+    return results
+  }
+
+  program
+    .command('import-chats <files...>')
+    .description('import ChatGPT or Claude exports (conversations.json) as chats; waits until they are searchable')
+    .option('--no-wait', 'start the imports and return (they continue next time the app opens the profile)')
+    .option('--json', 'print JSON')
+    .action(async (files: string[], o: { wait: boolean; json?: boolean }) => {
+      const results = await importChats(files, o)
+      if (o.json) json(results)
+    })
+
+  const watch = program.command('watch').description('folders kept in sync: new and changed files are imported, removed ones archived (live while the app runs)')
+  const waitRuns = async (runIds: string[], wait: boolean): Promise<void> => {
+    if (!wait) return
+    const s = await getCore(g()).services()
+    for (const id of runIds) await s.workflows.waitFor(id, 30 * 60 * 1000)
+  }
+  const scanLine = (r: WatchScanResult): string =>
+    r.missing
+      ? `${r.path}: the folder is missing; nothing changed.`
+      : `${r.path}: ${r.imported} new, ${r.reimported} changed, ${r.archived} archived, ${r.restored} restored, ${r.unchanged} unchanged`
+  /** A watched folder by its path (as typed, or resolved) or id. */
+  const findFolder = async (ref: string): Promise<WatchedFolder> => {
+    const { resolve } = await import('node:path')
+    const { realpathSync } = await import('node:fs')
+    let real = resolve(ref)
+    try {
+      real = realpathSync(real)
+    } catch {
+      // a folder that is gone can still be named by the path it had
+    }
+    const found = (await call(g(), 'watch:list', {})).find((f) => f.id === ref || f.path === real || f.path === resolve(ref))
+    if (!found) throw new AppError('not_found', `${ref} is not a watched folder. See: engram watch list`)
+    return found
+  }
+  watch
+    .command('add <dir>')
+    .description('watch a folder and import what it holds now')
+    .option('--no-wait', 'start the imports and return')
+    .option('--json', 'print JSON')
+    .action(async (dir: string, o: { wait: boolean; json?: boolean }) => {
+      await openTarget(g())
+      const { resolve } = await import('node:path')
+      const folder = await call(g(), 'watch:add', { path: resolve(dir) })
+      const scans = await call(g(), 'watch:rescan', { id: folder.id })
+      await waitRuns(scans.flatMap((x) => x.runIds), o.wait)
+      if (o.json) return json({ folder, scans })
+      out(`Watching ${folder.path}.`)
+      for (const x of scans) out(scanLine(x))
+    })
+  watch
+    .command('list')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      await openTarget(g())
+      const all = await call(g(), 'watch:list', {})
+      if (o.json) return json(all)
+      if (all.length === 0) return out('No folders are watched.')
+      for (const f of all) out(`${f.path}  (${f.documents} documents${f.present ? '' : ', folder missing'}${f.lastScanAt ? `, scanned ${f.lastScanAt}` : ''})`)
+    })
+  watch
+    .command('remove <dir>')
+    .description('stop watching a folder; its documents stay')
+    .action(async (dir: string) => {
+      await openTarget(g())
+      const f = await findFolder(dir)
+      await call(g(), 'watch:remove', { id: f.id })
+      out(`No longer watching ${f.path}. Its documents stay.`)
+    })
+  watch
+    .command('rescan [dir]')
+    .description('compare a watched folder (or all of them) with the documents now')
+    .option('--no-wait', 'start the imports and return')
+    .option('--json', 'print JSON')
+    .action(async (dir: string | undefined, o: { wait: boolean; json?: boolean }) => {
+      await openTarget(g())
+      const scans = await call(g(), 'watch:rescan', dir ? { id: (await findFolder(dir)).id } : {})
+      await waitRuns(scans.flatMap((x) => x.runIds), o.wait)
+      if (o.json) return json(scans)
+      if (scans.length === 0) return out('No folders are watched.')
+      for (const x of scans) out(scanLine(x))
+    })
+  // ---- end of folder watching and chat-export import ----
+
   return program
 }
 
