@@ -2,6 +2,7 @@
 import { Badge, Group, Tooltip } from '@mantine/core'
 import { useMemoriesStore } from '../store'
 import { embeddingWords } from '../format'
+import { ModelDownloadButton } from './ModelDownloadButton'
 
 export function EmbeddingStatusBadge(): React.JSX.Element | null {
   const status = useMemoriesStore((s) => s.embedding)
@@ -21,6 +22,7 @@ export function EmbeddingStatusBadge(): React.JSX.Element | null {
           </Badge>
         </Tooltip>
       )}
+      <ModelDownloadButton />
     </Group>
   )
 }
