@@ -55,6 +55,11 @@ export function expandPaths(paths: string[], cap = 20_000): string[] {
 /** Passwords for encrypted PDFs, by document id: memory only, gone after the import or a restart. */
 export type PasswordStore = Map<string, string>
 
+/** The runner names the step that failed ("\"parse\" failed: …"); a person wants only what went wrong. */
+export function personError(error: string | null): string | null {
+  return error === null ? null : error.replace(/^"[^"]+" failed(?: \d+ times)?(?::|\. The last error:) /, '')
+}
+
 export function createDocumentsService(opts: {
   db: Knex
   runner: WorkflowRunner
@@ -81,7 +86,7 @@ export function createDocumentsService(opts: {
       if (!doc || doc.status === 'ready') return
       await repo.update(db, doc.id, {
         status: e.status,
-        error: e.status === 'cancelled' ? 'The import was cancelled.' : detail.run.error,
+        error: e.status === 'cancelled' ? 'The import was cancelled.' : personError(detail.run.error),
         error_code: e.status === 'cancelled' ? 'cancelled' : (detail.run.errorCode ?? 'failed')
       })
       opts.onChanged([doc.id])
