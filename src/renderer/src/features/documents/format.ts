@@ -69,6 +69,9 @@ export function progressLine(step: string | null, detail: string | null): string
   return detail && !QUIET_DETAILS.has(detail) ? `${what} · ${detail}` : what
 }
 
+/** A failure in words without the runner's step prefix ('"parse" failed: …'). */
+export const errorText = (error: string | null): string => (error ?? '').replace(/^"[\w.-]+" failed:\s*/, '')
+
 export type FailureKind = 'encrypted' | 'wrong_password' | 'no_text_layer' | 'too_large' | 'not_found' | 'other'
 
 /** What kind of failure this is, from its code (when main sends the reason) or its words. */

@@ -11,7 +11,7 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import { memo, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react'
 import type { DocumentDetail } from '../../../../../shared/types'
 import { retryImport } from '../actions'
-import { failureHint, failureKind, formatBytes, formatDateTime, formatName, plural, progressLine, STATUS_WORDS } from '../format'
+import { errorText, failureHint, failureKind, formatBytes, formatDateTime, formatName, plural, progressLine, STATUS_WORDS } from '../format'
 import { blockAt, blockParts, buildBlocks, findMatches, MAX_MATCHES, pageStarts, type Block } from '../reader'
 import { closeReader, type DocumentRoute } from '../route'
 import { useDocumentsStore } from '../store'
@@ -66,7 +66,7 @@ function NotReadable({ detail }: { detail: DocumentDetail }): React.JSX.Element 
     return (
       <Alert m="md" color={doc.status === 'failed' ? 'red' : 'gray'} variant="light" title={doc.status === 'failed' ? 'This file could not be imported' : 'The import was cancelled'}>
         <Stack gap="sm" align="flex-start">
-          <Text size="sm">{doc.error}</Text>
+          <Text size="sm">{errorText(doc.error)}</Text>
           {failureHint(kind) && (
             <Text size="sm" c="dimmed">
               {failureHint(kind)}
@@ -154,7 +154,7 @@ function ReaderText(props: { detail: DocumentDetail; route: DocumentRoute; curre
         {virtualizer.getVirtualItems().map((item) => {
           const b = blocks[item.index] as Block
           return (
-            <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="engram-reader-block" style={{ transform: `translateY(${item.start}px)`, paddingTop: item.index === 0 ? 20 : undefined }}>
+            <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="engram-reader-block" style={{ transform: `translateY(${item.start}px)`, paddingTop: item.index === 0 ? 20 : undefined, paddingBottom: item.index === blocks.length - 1 ? 24 : undefined }}>
               {b.kind === 'page' ? (
                 <div className="engram-reader-page" role="separator" aria-label={`Page ${b.page}`}>
                   Page {b.page}
@@ -277,7 +277,7 @@ export function DocumentReader({ route }: { route: DocumentRoute }): React.JSX.E
               leftSection={<IconSearch size={16} aria-hidden="true" />}
               rightSection={query ? <CloseButton size="sm" aria-label="Clear" onClick={() => setQuery('')} /> : null}
             />
-            <Text size="xs" c="dimmed" w={86} ta="center" aria-live="polite" data-testid="reader-match-count">
+            <Text size="xs" c="dimmed" miw={deferred.trim() ? 72 : 0} ta="center" aria-live="polite" data-testid="reader-match-count">
               {deferred.trim() ? (matches.length ? `${current + 1} of ${matches.length >= MAX_MATCHES ? `${MAX_MATCHES}+` : matches.length}` : 'No matches') : ''}
             </Text>
             <ActionIcon variant="subtle" color="gray" aria-label="Previous match" disabled={matches.length === 0} onClick={() => step(-1)}>

@@ -10,7 +10,7 @@ import { memo } from 'react'
 import type { DocumentSummary } from '../../../../../shared/types'
 import { archiveDocument, cancelImport, restoreDocument, retryImport } from '../actions'
 import type { RunProgress } from '../drop'
-import { failureHint, failureKind, formatBytes, formatDate, formatDateTime, formatName, plural, progressLine, STATUS_WORDS } from '../format'
+import { errorText, failureHint, failureKind, formatBytes, formatDate, formatDateTime, formatName, plural, progressLine, STATUS_WORDS } from '../format'
 import { openDocumentAt } from '../route'
 import { useDocumentsStore } from '../store'
 
@@ -147,7 +147,7 @@ export const DocumentRow = memo(function DocumentRow(props: {
 
       {(doc.status === 'failed' || doc.status === 'cancelled') && doc.error && (
         <Text size="xs" pl={26} c={doc.status === 'failed' ? 'red' : 'dimmed'} role={doc.status === 'failed' ? 'note' : undefined}>
-          {doc.error}
+          {errorText(doc.error)}
           {hint && (
             <Text span size="xs" c="dimmed">
               {' '}

@@ -6,6 +6,7 @@ import { Alert, CloseButton, Group, List, Progress, Stack, Text } from '@mantine
 import { IconFileImport } from '@tabler/icons-react'
 import { useMemo } from 'react'
 import { dropHeadline, summarizeDrop } from '../drop'
+import { errorText } from '../format'
 import { useDocumentsStore } from '../store'
 
 const SHOW_REFUSED = 5
@@ -37,7 +38,7 @@ export function ImportBanner(): React.JSX.Element | null {
             {summary.refused.slice(0, SHOW_REFUSED).map((r, i) => (
               <List.Item key={i}>
                 <Text span size="xs" c="red">
-                  {r.error.includes(r.name) ? r.error : `${r.name}: ${r.error}`}
+                  {r.error.includes(r.name) ? errorText(r.error) : `${r.name}: ${errorText(r.error)}`}
                 </Text>
               </List.Item>
             ))}
