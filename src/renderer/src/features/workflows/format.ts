@@ -11,7 +11,9 @@ export const plural = (n: number, one: string, many: string): string => `${forma
 
 const KNOWN_WORKFLOWS: Record<string, string> = {
   'document.import': 'Document import',
-  'chat.import': 'Chat import'
+  'chat.import': 'Chat import',
+  'memories.tiering': 'Memory tiering',
+  maintenance: 'Database maintenance'
 }
 
 /** "document.import" → "Document import"; unknown names are made readable the same way. */
@@ -159,7 +161,7 @@ export function inputFacts(input: unknown): InputFact[] {
 
 /** Colours for workflow names in the chart and the list, stable across loads. */
 const PALETTE = ['blue', 'grape', 'teal', 'orange', 'cyan', 'pink', 'lime', 'indigo', 'violet', 'yellow'] as const
-const FIXED: Record<string, (typeof PALETTE)[number]> = { 'document.import': 'blue', 'chat.import': 'grape' }
+const FIXED: Record<string, (typeof PALETTE)[number]> = { 'document.import': 'blue', 'chat.import': 'grape', 'memories.tiering': 'orange', maintenance: 'teal' }
 
 export function workflowColor(name: string): string {
   const fixed = FIXED[name]

@@ -7,10 +7,26 @@ import { useEffect, useLayoutEffect, useRef } from 'react'
 import type { WorkflowLog, WorkflowStepInfo } from '../../../../../shared/workflows'
 import { formatFull, formatWhen, humanize, LEVEL_COLOR } from '../format'
 
+/** The message, after the name of the step it is about (the runner's own `"step": ` prefix is dropped). */
+function LogMessage(props: { message: string; step: string | undefined }): React.JSX.Element {
+  const prefix = props.step ? `"${props.step}": ` : null
+  const message = prefix && props.message.startsWith(prefix) ? props.message.slice(prefix.length) : props.message
+  return (
+    <span className="engram-log-message">
+      {props.step && (
+        <Text component="span" size="xs" c="dimmed">
+          {`${humanize(props.step)}: `}
+        </Text>
+      )}
+      {message}
+    </span>
+  )
+}
+
 export function RunLog(props: { logs: WorkflowLog[]; steps: WorkflowStepInfo[] }): React.JSX.Element {
   const box = useRef<HTMLOListElement>(null)
   const atBottom = useRef(true)
-  const stepNames = new Map(props.steps.map((s) => [s.id, humanize(s.name)]))
+  const steps = new Map(props.steps.map((s) => [s.id, s.name]))
 
   useLayoutEffect(() => {
     const el = box.current
@@ -45,10 +61,7 @@ export function RunLog(props: { logs: WorkflowLog[]; steps: WorkflowStepInfo[] }
           <Badge size="xs" variant="light" color={LEVEL_COLOR[l.level]} w={52}>
             {l.level}
           </Badge>
-          <span className="engram-log-message">
-            {l.stepId && stepNames.get(l.stepId) ? <Text component="span" size="xs" c="dimmed">{`${stepNames.get(l.stepId)}: `}</Text> : null}
-            {l.message}
-          </span>
+          <LogMessage message={l.message} step={l.stepId ? steps.get(l.stepId) : undefined} />
         </li>
       ))}
     </ol>

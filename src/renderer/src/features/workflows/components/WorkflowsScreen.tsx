@@ -1,8 +1,8 @@
 /**
  * Workflows: background work such as imports and maintenance. The runs, newest first, with
  * live progress (filter by status and workflow); the open run's steps and log beside them,
- * with Cancel and Retry; how long runs took; and what runs on a timetable. With no run and
- * no schedule at all it stays an honest empty state.
+ * with Cancel and Retry; how long runs took; and what runs on a timetable. With no run yet
+ * it stays an honest empty state, with the schedules (when there are any) under it.
  */
 import { Alert, Button, Center, Loader, Paper, Stack, Text } from '@mantine/core'
 import { IconRoute } from '@tabler/icons-react'
@@ -89,9 +89,10 @@ export function WorkflowsScreen(): React.JSX.Element {
   useWorkflowsEvents()
   const view = useWorkflowsStore((s) => {
     if ((s.total === null || s.schedules === null) && !s.listError && !s.schedulesError) return 'loading'
-    return s.total === 0 && !isFiltered(s.filters) && (s.schedules?.length ?? 0) === 0 && !s.listError ? 'empty' : 'runs'
+    return s.total === 0 && !isFiltered(s.filters) && !s.listError ? 'empty' : 'runs'
   })
   const open = useWorkflowsStore((s) => s.openId !== null)
+  const hasSchedules = useWorkflowsStore((s) => (s.schedules?.length ?? 0) > 0)
 
   return (
     <SectionPage title="Workflows" description="Background work — imports and maintenance — with its progress, steps and log.">
@@ -101,16 +102,19 @@ export function WorkflowsScreen(): React.JSX.Element {
         </Center>
       )}
       {view === 'empty' && (
-        <SectionEmptyState
-          icon={IconRoute}
-          title="No background work yet"
-          description={
-            <>
-              <span>Long-running jobs, such as imports, show their progress here.</span>{' '}
-              <span>Document and chat imports, and nightly maintenance, appear here as they run.</span>
-            </>
-          }
-        />
+        <Stack gap="md">
+          <SectionEmptyState
+            icon={IconRoute}
+            title="No background work yet"
+            description={
+              <>
+                <span>Long-running jobs, such as imports, show their progress here.</span>{' '}
+                <span>Document and chat imports, and nightly maintenance, appear here as they run.</span>
+              </>
+            }
+          />
+          {hasSchedules && <SchedulesCard />}
+        </Stack>
       )}
       {view === 'runs' && (
         <Stack gap="md">
