@@ -92,19 +92,28 @@ function NotReadable({ detail }: { detail: DocumentDetail }): React.JSX.Element 
   )
 }
 
-function ReaderText(props: { detail: DocumentDetail; route: DocumentRoute; current: number; matches: Array<[number, number]> }): React.JSX.Element {
-  const { detail, route, matches, current } = props
+/** The span the reader was opened at: characters from the URL, or a passage by its index. */
+function targetSpan(route: DocumentRoute, detail: DocumentDetail | null): { start: number; end: number } | null {
+  if (!detail) return null
+  const n = detail.text.length
+  if (route.start !== null && route.end !== null) return { start: Math.min(route.start, n), end: Math.min(route.end, n) }
+  if (route.chunk !== null) {
+    const c = detail.chunks.find((x) => x.index === route.chunk)
+    if (c) return { start: c.charStart, end: c.charEnd }
+  }
+  return null
+}
+
+function ReaderText(props: {
+  detail: DocumentDetail
+  target: { start: number; end: number } | null
+  current: number
+  matches: Array<[number, number]>
+}): React.JSX.Element {
+  const { detail, target, matches, current } = props
   const { text, chunks } = detail
   const scroller = useRef<HTMLDivElement>(null)
   const blocks = useMemo(() => buildBlocks(text, detail.document.pages ? pageStarts(chunks) : []), [text, chunks, detail.document.pages])
-  const target = useMemo(() => {
-    if (route.start !== null && route.end !== null) return { start: Math.min(route.start, text.length), end: Math.min(route.end, text.length) }
-    if (route.chunk !== null) {
-      const c = chunks.find((x) => x.index === route.chunk)
-      if (c) return { start: c.charStart, end: c.charEnd }
-    }
-    return null
-  }, [route.start, route.end, route.chunk, chunks, text.length])
 
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
@@ -135,12 +144,14 @@ function ReaderText(props: { detail: DocumentDetail; route: DocumentRoute; curre
     requestAnimationFrame(settle)
   }
 
+  const targetStart = target?.start ?? null
+  const targetEnd = target?.end ?? null
   useEffect(() => {
-    if (target) reveal(blockAt(blocks, target.start), 'mark[data-target]')
+    if (targetStart !== null) reveal(blockAt(blocks, targetStart), 'mark[data-target]')
     else virtualizer.scrollToOffset(0)
-    // Only when the target or the text changes, not on every render.
+    // Only when the place or the text changes (a quiet reload of the same document keeps the scroll).
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [target, blocks])
+  }, [targetStart, targetEnd, text])
 
   useEffect(() => {
     const m = matches[current]
@@ -178,9 +189,12 @@ export function DocumentReader({ route }: { route: DocumentRoute }): React.JSX.E
   const deferred = useDeferredValue(query)
   const text = detail?.text ?? ''
   const matches = useMemo(() => findMatches(text, deferred), [text, deferred])
-  // The match the reader is on, for the matches it was chosen in: a new search starts at its first.
+  const target = useMemo(() => targetSpan(route, detail), [route, detail])
+  // The match the reader is on, for the matches it was chosen in. A new search starts at the
+  // first match from the marked passage on (or the first of all), like find in a browser.
   const [at, setAt] = useState<{ matches: Array<[number, number]>; index: number }>({ matches, index: 0 })
-  const current = at.matches === matches ? at.index : 0
+  const first = target ? Math.max(0, matches.findIndex((m) => m[1] > target.start)) : 0
+  const current = at.matches === matches ? at.index : first
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
@@ -226,7 +240,7 @@ export function DocumentReader({ route }: { route: DocumentRoute }): React.JSX.E
   } else if (!detail.text) {
     body = <NotReadable detail={detail} />
   } else {
-    body = <ReaderText detail={detail} route={route} current={current} matches={matches} />
+    body = <ReaderText detail={detail} target={target} current={current} matches={matches} />
   }
 
   return (
