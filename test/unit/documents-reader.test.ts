@@ -5,9 +5,68 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { DocumentChunkInfo, DocumentSummary } from '../../src/shared/types'
-import { blockAt, blockParts, buildBlocks, findMatches, pageStarts, type Block } from '../../src/renderer/src/features/documents/reader'
-import { dropHeadline, summarizeDrop, type DropBatch, type DropFile, type RunProgress } from '../../src/renderer/src/features/documents/drop'
-import { errorText, failureKind, formatBytes, tooBigForBrowser } from '../../src/renderer/src/features/documents/format'
+import type { RunStatus } from '../../src/shared/workflows'
+
+// These modules belong to the renderer's TypeScript project, which this (node) project may
+// not include, so they are loaded at run time and described here by the parts under test.
+type Block = { kind: 'text'; start: number; end: number } | { kind: 'page'; page: number; start: number }
+type Span = { start: number; end: number }
+interface Part {
+  text: string
+  target: boolean
+  match: number
+}
+interface RunProgress {
+  status: RunStatus
+  progress: number
+  step: string | null
+  detail: string | null
+}
+interface DropFile {
+  key: string
+  name: string
+  size: number | null
+  phase: 'waiting' | 'sending' | 'sent' | 'refused' | 'failed'
+  documentId: string | null
+  runId: string | null
+  error: string | null
+}
+interface DropBatch {
+  id: number
+  files: DropFile[]
+  preparing: number
+  dismissed: boolean
+}
+interface DropSummary {
+  total: number
+  done: number
+  failed: number
+  active: number
+  progress: number
+  finished: boolean
+  refused: Array<{ name: string; error: string }>
+}
+interface ReaderModule {
+  buildBlocks(text: string, pages?: ReadonlyArray<{ page: number; start: number }>, max?: number): Block[]
+  pageStarts(chunks: readonly DocumentChunkInfo[]): Array<{ page: number; start: number }>
+  blockAt(blocks: readonly Block[], pos: number): number
+  findMatches(text: string, query: string): Array<[number, number]>
+  blockParts(text: string, start: number, end: number, target: Span | null, matches: ReadonlyArray<readonly [number, number]>): Part[]
+}
+interface DropModule {
+  summarizeDrop(batch: DropBatch, runs: Record<string, RunProgress>, docs: ReadonlyMap<string, DocumentSummary>): DropSummary
+  dropHeadline(s: DropSummary, preparing: number): string
+}
+interface FormatModule {
+  errorText(error: string | null): string
+  failureKind(doc: { errorCode: string | null; error: string | null }): string
+  formatBytes(n: number): string
+  tooBigForBrowser(name: string, size: number): string
+}
+const load = async <T>(name: string): Promise<T> => (await import(/* @vite-ignore */ `../../src/renderer/src/features/documents/${name}.ts`)) as T
+const { blockAt, blockParts, buildBlocks, findMatches, pageStarts } = await load<ReaderModule>('reader')
+const { dropHeadline, summarizeDrop } = await load<DropModule>('drop')
+const { errorText, failureKind, formatBytes, tooBigForBrowser } = await load<FormatModule>('format')
 
 const textOf = (text: string, blocks: Block[]): string[] => blocks.map((b) => (b.kind === 'page' ? `[page ${b.page}]` : text.slice(b.start, b.end)))
 
