@@ -11,7 +11,8 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { testCore, tempDir, MODEL_FIXTURE, type TestCore } from '../helpers/core'
 import { AppError } from '../../src/shared/errors'
-import type { DocumentSummary } from '../../src/shared/types'
+import type { DocumentSummary, WatchedFolder } from '../../src/shared/types'
+import { runCli } from '../../src/cli/main'
 
 let core: TestCore
 let dataDir: string
@@ -212,5 +213,28 @@ describe('folder watching', () => {
     await readyDoc(join(folder, 'offline.txt'))
     await until('later.txt to be archived', async () => (await byPath(join(folder, 'later.txt')))[0]?.archivedAt)
     expect((await core.call('watch:list', {})).map((f) => f.id)).toEqual([added.id])
+  })
+
+  it('engram watch add | list | remove', async () => {
+    const notes = (await docsUnder(folder)).filter((d) => !d.archivedAt).length
+    await core.profiles.close() // the CLI opens the profile itself
+    const other = join(root, 'Other')
+    mkdirSync(other)
+    writeFileSync(join(other, 'recipe.txt'), 'Soak the chickpeas overnight.\n')
+    const lines: string[] = []
+    const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) }
+    const engram = async (...args: string[]): Promise<string> => {
+      lines.length = 0
+      expect(await runCli(['--data-dir', dataDir, ...args], io)).toBe(0)
+      return lines.join('\n')
+    }
+    expect(await engram('watch', 'add', other)).toMatch(/Watching .*Other\.\n.*Other: 1 new, 0 changed, 0 archived/)
+    const listed = JSON.parse(await engram('watch', 'list', '--json')) as WatchedFolder[]
+    expect(listed.map((f) => [f.path, f.documents])).toEqual([
+      [folder, notes],
+      [other, 1]
+    ])
+    expect(await engram('watch', 'remove', other)).toMatch(/No longer watching .*Other\. Its documents stay\./)
+    expect((JSON.parse(await engram('watch', 'list', '--json')) as WatchedFolder[]).map((f) => f.path)).toEqual([folder])
   })
 })

@@ -167,6 +167,8 @@ export function createFolderWatcher(opts: FolderWatcherOptions): FolderWatcher {
   const tracked = new Map<string, { path: string; stamp: FileStamp }>()
   /** Paths whose current bytes turned out to be another document's (path → stamp key), for this session. */
   const knownDuplicates = new Map<string, string>()
+  /** Duplicate lookups in progress. */
+  const lookups = new Set<Promise<void>>()
 
   // ---- one task at a time ---------------------------------------------------------
 
@@ -188,7 +190,7 @@ export function createFolderWatcher(opts: FolderWatcherOptions): FolderWatcher {
     if (!t) return
     tracked.delete(e.runId)
     if (e.status !== 'succeeded') return
-    void (async () => {
+    const job = (async () => {
       const out = (await runner.get(e.runId, { logLimit: 1 })).run.output as { duplicate?: boolean; documentId?: string } | null
       if (!out?.duplicate || !out.documentId) return
       // The same bytes were already imported: from this very path (a touch), or from elsewhere.
@@ -198,6 +200,9 @@ export function createFolderWatcher(opts: FolderWatcherOptions): FolderWatcher {
     })().catch((err: unknown) => {
       if (!closed) logger.warn('[engram] folder watch: could not record a duplicate import', err)
     })
+    // close() waits for these: the database must not close under them.
+    lookups.add(job)
+    void job.finally(() => lookups.delete(job))
   })
 
   // ---- reconciliation -------------------------------------------------------------
@@ -491,7 +496,7 @@ export function createFolderWatcher(opts: FolderWatcherOptions): FolderWatcher {
       const all = [...watchers.keys()]
       await Promise.all(all.map((id) => unwatchFolder(id)))
       let timer: NodeJS.Timeout | undefined
-      await Promise.race([chain, new Promise<void>((r) => (timer = setTimeout(r, CLOSE_TIMEOUT_MS)))])
+      await Promise.race([Promise.allSettled([chain, ...lookups]), new Promise<void>((r) => (timer = setTimeout(r, CLOSE_TIMEOUT_MS)))])
       clearTimeout(timer)
     }
   }
