@@ -84,6 +84,30 @@ export function formatWhen(iso: string, now = new Date()): string {
 
 export const formatFull = (iso: string): string => fullFormat.format(new Date(iso))
 export const formatShortDay = (ms: number): string => shortDay.format(new Date(ms))
+const dayAndTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' })
+const clockMinutes = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' })
+
+const SEC = 1000
+const MIN = 60 * SEC
+const HOUR = 60 * MIN
+const DAY = 24 * HOUR
+const TICK_STEPS = [SEC, 2 * SEC, 5 * SEC, 10 * SEC, 15 * SEC, 30 * SEC, MIN, 2 * MIN, 5 * MIN, 10 * MIN, 15 * MIN, 30 * MIN, HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY, 14 * DAY, 30 * DAY, 90 * DAY, 365 * DAY]
+
+/**
+ * Round-numbered time ticks (at most about six) over [min, max], and how to label them, so
+ * that no two ticks read the same (seconds apart show seconds, days apart show dates).
+ */
+export function timeTicks(min: number, max: number, most = 6): { ticks: number[]; format(ms: number): string } {
+  const span = Math.max(0, max - min)
+  const step = TICK_STEPS.find((s) => span / s <= most - 1) ?? TICK_STEPS[TICK_STEPS.length - 1] ?? DAY
+  // Local midnight for whole days, so day ticks fall on dates.
+  const offset = step >= DAY ? new Date(min).getTimezoneOffset() * MIN : 0
+  const ticks: number[] = []
+  for (let t = Math.ceil((min - offset) / step) * step + offset; t <= max; t += step) ticks.push(t)
+  if (ticks.length === 0) ticks.push(min)
+  const format = step >= DAY ? formatShortDay : span > DAY ? (ms: number) => dayAndTime.format(new Date(ms)) : step >= MIN ? (ms: number) => clockMinutes.format(new Date(ms)) : formatClock
+  return { ticks, format }
+}
 export const formatClock = (ms: number): string => timeFormat.format(new Date(ms))
 
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' })

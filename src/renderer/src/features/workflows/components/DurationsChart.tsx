@@ -8,11 +8,10 @@ import { Group, Paper, Stack, Text, Title } from '@mantine/core'
 import { useMemo } from 'react'
 import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts'
 import type { WorkflowDuration } from '../../../../../shared/workflows'
-import { formatClock, formatDuration, formatShortDay, formatWhen, plural, STATUS_LOOK, workflowColor, workflowLabel } from '../format'
+import { formatDuration, formatWhen, plural, STATUS_LOOK, timeTicks, workflowColor, workflowLabel } from '../format'
 import { useWorkflowsStore } from '../store'
 
 const HEIGHT = 220
-const DAY_MS = 86_400_000
 
 interface Point {
   id: string
@@ -81,11 +80,14 @@ export function DurationsChart(): React.JSX.Element {
     return [...by.values()].sort((a, b) => a.name.localeCompare(b.name))
   }, [durations])
 
-  const span = useMemo(() => {
+  const axis = useMemo(() => {
     const xs = (durations ?? []).map((d) => new Date(d.finishedAt).getTime())
-    return xs.length ? Math.max(...xs) - Math.min(...xs) : 0
+    const min = xs.length ? Math.min(...xs) : 0
+    const max = xs.length ? Math.max(...xs) : 0
+    // A lone run (or a burst within a second) gets a minute of room either side.
+    const [lo, hi] = max - min < 1000 ? [min - 60_000, max + 60_000] : [min, max]
+    return { domain: [lo, hi] as [number, number], ...timeTicks(lo, hi) }
   }, [durations])
-  const tick = (ms: number): string => (span < DAY_MS ? formatClock(ms) : formatShortDay(ms))
   const onPoint = (item: unknown): void => {
     const id = (item as { payload?: Point } | undefined)?.payload?.id
     if (id) void open(id)
@@ -125,16 +127,18 @@ export function DurationsChart(): React.JSX.Element {
                     type="number"
                     dataKey="finished"
                     name="Finished"
-                    domain={span === 0 ? ['dataMin - 60000', 'dataMax + 60000'] : ['dataMin', 'dataMax']}
-                    tickFormatter={tick}
+                    domain={axis.domain}
+                    ticks={axis.ticks}
+                    tickFormatter={axis.format}
                     tick={{ fontSize: 11, fill: 'var(--mantine-color-dimmed)' }}
                     stroke="var(--mantine-color-default-border)"
-                    tickCount={6}
+                    padding={{ left: 24, right: 24 }}
                   />
                   <YAxis
                     type="number"
                     dataKey="seconds"
                     name="Duration"
+                    domain={[0, 'auto']}
                     tickFormatter={(s: number) => formatDuration(s * 1000)}
                     tick={{ fontSize: 11, fill: 'var(--mantine-color-dimmed)' }}
                     stroke="var(--mantine-color-default-border)"

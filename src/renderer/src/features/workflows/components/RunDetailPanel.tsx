@@ -119,8 +119,7 @@ export function RunDetailPanel(): React.JSX.Element {
       withBorder
       radius="lg"
       p="md"
-      className="engram-runs-pane"
-      style={{ overflowY: 'auto' }}
+      className="engram-run-detail"
       onKeyDown={(e) => {
         if (e.key === 'Escape' && !e.defaultPrevented) {
           close()

@@ -11,6 +11,8 @@ import { useNow } from '../useNow'
 import { RUN_ROW_HEIGHT, RunRow, runRowId } from './RunRow'
 
 const PREFETCH_ROWS = 15
+/** The list grows with its rows up to this height, then scrolls. */
+export const LIST_MAX_HEIGHT = 560
 
 export function RunList(props: {
   runs: WorkflowRun[]
@@ -98,6 +100,7 @@ export function RunList(props: {
     <div
       ref={scroller}
       className="engram-run-list"
+      style={{ height: Math.min(LIST_MAX_HEIGHT, Math.max(RUN_ROW_HEIGHT, virtualizer.getTotalSize())) }}
       role="listbox"
       aria-label="Workflow runs"
       aria-activedescendant={selectedIndex >= 0 && runs[selectedIndex] ? runRowId(runs[selectedIndex].id) : undefined}

@@ -7,18 +7,21 @@ import { useEffect, useLayoutEffect, useRef } from 'react'
 import type { WorkflowLog, WorkflowStepInfo } from '../../../../../shared/workflows'
 import { formatFull, formatWhen, humanize, LEVEL_COLOR } from '../format'
 
-/** The message, after the name of the step it is about (the runner's own `"step": ` prefix is dropped). */
+/**
+ * The message with the step it is about in words: the runner's own `"parse"` at its start
+ * becomes "Parse"; other messages get the step's name in front.
+ */
 function LogMessage(props: { message: string; step: string | undefined }): React.JSX.Element {
-  const prefix = props.step ? `"${props.step}": ` : null
-  const message = prefix && props.message.startsWith(prefix) ? props.message.slice(prefix.length) : props.message
+  const quoted = props.step ? `"${props.step}"` : null
+  const own = quoted !== null && props.message.startsWith(quoted)
   return (
     <span className="engram-log-message">
       {props.step && (
         <Text component="span" size="xs" c="dimmed">
-          {`${humanize(props.step)}: `}
+          {own ? humanize(props.step) : `${humanize(props.step)}: `}
         </Text>
       )}
-      {message}
+      {own && quoted ? props.message.slice(quoted.length) : props.message}
     </span>
   )
 }

@@ -13,7 +13,8 @@ export function runNote(run: WorkflowRun, now: number): string {
     return `${run.status === 'running' ? 'Waiting to try again' : 'Scheduled'} · ${formatWhen(run.scheduledFor)} (${formatRelative(run.scheduledFor, now)})`
   if (run.status === 'pending') return line && run.attempts > 1 ? line : 'Waiting for its turn'
   if (run.status === 'succeeded') return 'Done'
-  if (run.status === 'cancelled') return line ? `Stopped at ${line}` : 'Cancelled before it started'
+  if (run.status === 'failed') return 'Stopped by an error'
+  if (run.status === 'cancelled') return run.startedAt ? 'Stopped part-way' : 'Cancelled before it started'
   return line
 }
 

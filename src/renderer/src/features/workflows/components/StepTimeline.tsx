@@ -31,7 +31,8 @@ export function StepTimeline(props: { steps: WorkflowStepInfo[]; now: number }):
         const took = elapsedMs(s.startedAt, s.finishedAt, props.now)
         const pct = Math.round(Math.max(0, Math.min(1, s.progress)) * 100)
         const facts = [
-          s.attempts > 0 ? `attempt ${s.attempts} of ${s.maxAttempts}` : s.maxAttempts > 1 ? `up to ${s.maxAttempts} attempts` : null,
+          // Attempts matter once one failed; a clean first go says nothing about them.
+          s.attempts > 1 || state.waiting || s.status === 'failed' ? `attempt ${s.attempts} of ${s.maxAttempts}` : null,
           took !== null ? (s.finishedAt ? `took ${formatDuration(took)}` : `running for ${formatDuration(took)}`) : null,
           s.startedAt ? `started ${formatWhen(s.startedAt)}` : null
         ].filter(Boolean)

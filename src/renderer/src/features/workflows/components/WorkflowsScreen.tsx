@@ -34,7 +34,7 @@ function RunsPane(): React.JSX.Element {
   let body: React.ReactNode
   if (listError && items.length === 0)
     body = (
-      <Center h="100%" p="xl">
+      <Center mih={200} p="xl">
         <Alert color="red" variant="light" role="alert" title="Could not load runs">
           <Stack gap="sm" align="flex-start">
             <Text size="sm">{listError.message}</Text>
@@ -47,13 +47,13 @@ function RunsPane(): React.JSX.Element {
     )
   else if (total === null)
     body = (
-      <Center h="100%">
+      <Center mih={200}>
         <Loader aria-label="Loading runs" />
       </Center>
     )
   else if (items.length === 0)
     body = (
-      <Center h="100%" p="xl">
+      <Center mih={200} p="xl">
         <Stack align="center" gap="xs">
           <Text fw={500}>No runs match these filters.</Text>
           <Button variant="light" size="xs" onClick={() => useWorkflowsStore.getState().setFilters(NO_FILTERS)}>
@@ -79,7 +79,7 @@ function RunsPane(): React.JSX.Element {
     )
 
   return (
-    <Paper withBorder radius="lg" className="engram-runs-pane" style={{ overflow: 'hidden' }}>
+    <Paper withBorder radius="lg" style={{ overflow: 'hidden' }}>
       {body}
     </Paper>
   )
