@@ -10,11 +10,14 @@
  * - search across documents, the hit opened in the reader with the passage marked
  *   (<mark> with "20,000 bottles of water"), find within the document, Esc back to the
  *   list; keyboard Delete with confirmation;
+ * - "Choose folder…" in the browser (a folder input): its files import, hidden ones do not;
+ *   archive (with Undo) and restore;
  * - cancelling a long import (freeculture.pdf, 352 pages) after its progress moved.
  * Screenshots: test-results/screenshots/documents.png and documents-reader.png.
  */
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Locator, Page } from 'playwright-core'
 import { MODEL_FIXTURE } from '../helpers/core'
@@ -188,6 +191,40 @@ describe('importing by drop', () => {
     await expect.poll(async () => (await e.core.call('documents:list', {})).items.map((d) => d.name).sort(), { timeout: 10_000 }).toEqual(
       ['fake-memo.pdf', 'loremipsum-flat.pdf', 'password.pdf', 'tables.docx']
     )
+    expect(e.pageErrors).toEqual([])
+  })
+
+  test('choosing a folder imports what is in it (not hidden files); archive and restore', async () => {
+    const { page } = e
+    await openDocuments(page)
+    // A folder outside the repo with two of the shared files and a hidden one.
+    const dir = mkdtempSync(join(tmpdir(), 'engram-e2e-folder-'))
+    try {
+      mkdirSync(join(dir, 'notes'))
+      copyFileSync(resolve(DOCS, 'semicolon-delimited.csv'), join(dir, 'notes', 'semicolon-delimited.csv'))
+      copyFileSync(resolve(DOCS, 'fake-html-cp1252.html'), join(dir, 'fake-html-cp1252.html'))
+      writeFileSync(join(dir, '.hidden.txt'), 'not for import')
+      await page.getByLabel('Folder to import').setInputFiles(dir)
+      await summary(page).getByText('Finished importing 2 files: 2 done').waitFor({ timeout: 60_000 })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+    for (const name of ['semicolon-delimited.csv', 'fake-html-cp1252.html']) expect(await row(page, name).getAttribute('data-status')).toBe('ready')
+    expect(await list(page).getByRole('listitem', { name: /hidden/ }).count()).toBe(0)
+
+    // Archive: out of the list at once, with Undo; the Archived view has it, with Restore.
+    await row(page, 'tables.docx').getByRole('button', { name: 'Archive tables.docx' }).click()
+    await row(page, 'tables.docx').waitFor({ state: 'detached' })
+    await page.getByRole('status').filter({ hasText: 'Document archived' }).waitFor()
+    await page.locator('label').filter({ hasText: /^Archived$/ }).click()
+    const archived = page.getByRole('list', { name: 'Archived documents' })
+    await archived.getByRole('listitem', { name: /^tables\.docx, / }).getByRole('button', { name: 'Restore tables.docx' }).click()
+    await archived.getByRole('listitem', { name: /^tables\.docx, / }).waitFor({ state: 'detached' })
+    await page.getByText('No archived documents.').waitFor()
+    await page.locator('label').filter({ hasText: /^Documents$/ }).click()
+    await row(page, 'tables.docx').waitFor()
+    await summary(page).getByRole('button', { name: 'Dismiss the import summary' }).click()
+    await summary(page).waitFor({ state: 'detached' })
     expect(e.pageErrors).toEqual([])
   })
 
