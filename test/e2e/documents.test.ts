@@ -12,7 +12,8 @@
  *   list; keyboard Delete with confirmation;
  * - "Choose folder…" in the browser (a folder input): its files import, hidden ones do not;
  *   archive (with Undo) and restore;
- * - cancelling a long import (freeculture.pdf, 352 pages) after its progress moved.
+ * - cancelling a long import (freeculture.pdf, 352 pages) after its progress moved;
+ * - 1,200 documents (seeded in SQL): a bounded DOM, and End pages through to the last.
  * Screenshots: test-results/screenshots/documents.png and documents-reader.png.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -209,7 +210,8 @@ describe('importing by drop', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
-    for (const name of ['semicolon-delimited.csv', 'fake-html-cp1252.html']) expect(await row(page, name).getAttribute('data-status')).toBe('ready')
+    for (const name of ['semicolon-delimited.csv', 'fake-html-cp1252.html'])
+      await expect.poll(() => row(page, name).getAttribute('data-status'), { timeout: 10_000 }).toBe('ready')
     expect(await list(page).getByRole('listitem', { name: /hidden/ }).count()).toBe(0)
 
     // Archive: out of the list at once, with Undo; the Archived view has it, with Restore.
@@ -245,6 +247,38 @@ describe('importing by drop', () => {
     await summary(page).getByText('Finished importing 1 file: 0 done, 1 cancelled').waitFor()
     const [doc] = (await e.core.call('documents:list', {})).items.filter((d) => d.name === 'freeculture.pdf')
     expect(doc?.status).toBe('cancelled')
+    expect(e.pageErrors).toEqual([])
+  })
+
+  test('1,200 documents: only the rows on screen are in the DOM, and End pages through to the last', async () => {
+    const { page } = e
+    const { ctx } = await e.core.services()
+    await ctx.db.raw(
+      `insert into documents (file_hash, name, size_bytes, status, source, chunk_count, pages, imported_at, created_at)
+       select 'seed:' || g, 'seed-' || lpad(g::text, 4, '0') || '.pdf', 2048 * g, 'ready', 'test', 3, 2, now(), now() - make_interval(days => 1, secs => g)
+       from generate_series(1, 1200) g`
+    )
+    await page.reload()
+    await openDocuments(page)
+    const total = (await e.core.call('documents:list', { limit: 1 })).total
+    expect(total).toBeGreaterThan(1200)
+    await page.getByTestId('documents-count').getByText(`${total.toLocaleString('en-US')} documents`).waitFor()
+    expect(await list(page).getByRole('listitem').count()).toBeLessThan(60)
+
+    await list(page).getByRole('listitem').first().getByRole('button').first().focus()
+    const focusedRow = page.locator(':focus').locator('xpath=ancestor::*[@role="listitem"][1]')
+    // End goes to the last row loaded; the next page loads as the end comes near, until all are in.
+    await expect
+      .poll(
+        async () => {
+          await page.keyboard.press('End')
+          return Number(await focusedRow.getAttribute('aria-posinset'))
+        },
+        { timeout: 30_000, intervals: [300] }
+      )
+      .toBe(total)
+    expect(await focusedRow.getAttribute('aria-label')).toBe('seed-1200.pdf, Ready')
+    expect(await list(page).getByRole('listitem').count()).toBeLessThan(60)
     expect(e.pageErrors).toEqual([])
   })
 })

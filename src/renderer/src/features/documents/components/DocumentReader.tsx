@@ -11,7 +11,7 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import { memo, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react'
 import type { DocumentDetail } from '../../../../../shared/types'
 import { retryImport } from '../actions'
-import { errorText, failureHint, failureKind, formatBytes, formatDateTime, formatName, plural, progressLine, STATUS_WORDS } from '../format'
+import { errorText, failureHint, failureKind, formatBytes, formatDate, formatName, plural, progressLine, STATUS_WORDS } from '../format'
 import { blockAt, blockParts, buildBlocks, findMatches, MAX_MATCHES, pageStarts, type Block } from '../reader'
 import { closeReader, type DocumentRoute } from '../route'
 import { useDocumentsStore } from '../store'
@@ -220,7 +220,7 @@ export function DocumentReader({ route }: { route: DocumentRoute }): React.JSX.E
         doc.pages !== null ? plural(doc.pages, 'page', 'pages') : null,
         doc.status === 'ready' ? plural(doc.chunkCount, 'passage', 'passages') : null,
         `${plural(text.length, 'character', 'characters')}`,
-        `imported ${formatDateTime(doc.importedAt ?? doc.createdAt)}`
+        `imported ${formatDate(doc.importedAt ?? doc.createdAt)}`
       ].filter(Boolean)
     : []
 
