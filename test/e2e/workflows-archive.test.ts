@@ -1,6 +1,7 @@
 /**
  * The Workflows and Archive screens in Chromium over the loopback bridge, one real core for
  * the file (keyword mode: no embedding model), real files from ../shared/documents:
+ * - Empty states for a new profile.
  * - Workflows: an import of a 352-page PDF appears live, its progress bar advances with
  *   `workflows:run` events, Cancel ends it 'cancelled', Retry runs it again to success;
  *   the step timeline, the log, the durations chart and the schedules show; a step waiting
@@ -57,11 +58,24 @@ const flaky = defineWorkflow<{ mirror: string }>({
   ]
 })
 
+describe('empty states', () => {
+  test('a new profile: nothing archived, no background work yet', async () => {
+    const { page } = e
+    await openSection(page, '4', 'Archive')
+    await page.getByRole('heading', { name: 'Nothing archived', level: 2 }).waitFor()
+    expect(await page.getByText('What you archive is kept here, out of the way.', { exact: true }).isVisible()).toBe(true)
+    expect(await page.getByRole('tablist').count()).toBe(0)
+    await openSection(page, '5', 'Workflows')
+    await page.getByRole('heading', { name: 'No background work yet', level: 2 }).waitFor()
+    expect(await page.getByText('Long-running jobs, such as imports, show their progress here.', { exact: true }).isVisible()).toBe(true)
+    expect(await page.getByText('Document and chat imports, and nightly maintenance, appear here as they run.', { exact: true }).isVisible()).toBe(true)
+  })
+})
+
 describe('the Workflows screen', () => {
   test('a live import: the bar advances, Cancel ends it cancelled, Retry runs it to success', async () => {
     const { page, core } = e
     await openSection(page, '5', 'Workflows')
-    await page.getByRole('heading', { name: 'No background work yet', level: 2 }).waitFor()
 
     // The app's own timetable (the bridge declares it when a profile opens; the test core does not).
     const s = await core.services()
@@ -120,7 +134,10 @@ describe('the Workflows screen', () => {
     expect(await schedules.getByRole('row', { name: /Database maintenance/ }).innerText()).toContain('Every day at 03:30')
     expect(await schedules.getByRole('row', { name: /Memory tiering/ }).innerText()).toContain('Every 6 hours')
 
+    // A tall window first: the open run's panel fits the window, so a short one would cut it.
+    await page.setViewportSize({ width: 1280, height: 1800 })
     await e.screenshot('workflows-detail')
+    await page.setViewportSize({ width: 1280, height: 800 })
     expect(e.pageErrors).toEqual([])
   })
 

@@ -30,6 +30,14 @@ interface Series {
 
 const colorVar = (c: string): string => `var(--mantine-color-${c}-6)`
 
+/** The next round number at or above x (1, 2, 2.5, 5 × a power of ten), for a y-axis top that ticks evenly. */
+export function niceCeil(x: number): number {
+  if (!(x > 0)) return 1
+  const p = 10 ** Math.floor(Math.log10(x))
+  const m = [1, 2, 2.5, 5, 10].find((k) => k * p >= x) ?? 10
+  return m * p
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b)
   const mid = Math.floor(s.length / 2)
@@ -138,8 +146,10 @@ export function DurationsChart(): React.JSX.Element {
                     type="number"
                     dataKey="seconds"
                     name="Duration"
-                    domain={[0, 'auto']}
-                    tickFormatter={(s: number) => formatDuration(s * 1000)}
+                    // Headroom above the longest run, so its point is not drawn on the frame.
+                    domain={[0, (longest: number) => niceCeil(longest * 1.1)]}
+                    tickCount={5}
+                    tickFormatter={(s: number) => (s === 0 ? '0' : formatDuration(s * 1000))}
                     tick={{ fontSize: 11, fill: 'var(--mantine-color-dimmed)' }}
                     stroke="var(--mantine-color-default-border)"
                     width={64}
