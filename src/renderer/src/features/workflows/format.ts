@@ -62,6 +62,26 @@ export function formatDuration(ms: number): string {
   return `${h} h ${String(m % 60).padStart(2, '0')} min`
 }
 
+const DURATION_STEPS_S = [0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400]
+
+/** Evenly spaced duration ticks in seconds, from 0 to a round top just above `longestS` (at most six). */
+export function durationTicks(longestS: number): number[] {
+  const want = Math.max(longestS * 1.05, 0.1)
+  const step = DURATION_STEPS_S.find((st) => want / st <= 5) ?? Math.ceil(want / 5 / 86_400) * 86_400
+  const top = Math.ceil(want / step) * step
+  const ticks: number[] = []
+  for (let i = 0; i * step <= top + 1e-9; i++) ticks.push(Math.round(i * step * 10) / 10)
+  return ticks
+}
+
+/** A duration tick's label: "0", "0.5 s", "15 s", "2 min", "1 h". */
+export function formatTickSeconds(s: number): string {
+  if (s === 0) return '0'
+  if (s < 60) return `${Number.isInteger(s) ? s : s.toFixed(1)} s`
+  if (s < 3600) return s % 60 === 0 ? `${s / 60} min` : formatDuration(s * 1000)
+  return s % 3600 === 0 ? `${s / 3600} h` : formatDuration(s * 1000)
+}
+
 /** How long a run (or step) took, or has taken so far; null before it started. */
 export function elapsedMs(startedAt: string | null, finishedAt: string | null, now = Date.now()): number | null {
   if (!startedAt) return null

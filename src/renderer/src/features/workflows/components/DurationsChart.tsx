@@ -8,7 +8,7 @@ import { Group, Paper, Stack, Text, Title } from '@mantine/core'
 import { useMemo } from 'react'
 import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts'
 import type { WorkflowDuration } from '../../../../../shared/workflows'
-import { formatDuration, formatWhen, plural, STATUS_LOOK, timeTicks, workflowColor, workflowLabel } from '../format'
+import { durationTicks, formatDuration, formatTickSeconds, formatWhen, plural, STATUS_LOOK, timeTicks, workflowColor, workflowLabel } from '../format'
 import { useWorkflowsStore } from '../store'
 
 const HEIGHT = 220
@@ -29,14 +29,6 @@ interface Series {
 }
 
 const colorVar = (c: string): string => `var(--mantine-color-${c}-6)`
-
-/** The next round number at or above x (1, 2, 2.5, 5 × a power of ten), for a y-axis top that ticks evenly. */
-export function niceCeil(x: number): number {
-  if (!(x > 0)) return 1
-  const p = 10 ** Math.floor(Math.log10(x))
-  const m = [1, 2, 2.5, 5, 10].find((k) => k * p >= x) ?? 10
-  return m * p
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b)
@@ -96,6 +88,7 @@ export function DurationsChart(): React.JSX.Element {
     const [lo, hi] = max - min < 1000 ? [min - 60_000, max + 60_000] : [min, max]
     return { domain: [lo, hi] as [number, number], ...timeTicks(lo, hi) }
   }, [durations])
+  const yTicks = useMemo(() => durationTicks(Math.max(0, ...(durations ?? []).map((d) => d.durationMs / 1000))), [durations])
   const onPoint = (item: unknown): void => {
     const id = (item as { payload?: Point } | undefined)?.payload?.id
     if (id) void open(id)
@@ -146,10 +139,10 @@ export function DurationsChart(): React.JSX.Element {
                     type="number"
                     dataKey="seconds"
                     name="Duration"
-                    // Headroom above the longest run, so its point is not drawn on the frame.
-                    domain={[0, (longest: number) => niceCeil(longest * 1.1)]}
-                    tickCount={5}
-                    tickFormatter={(s: number) => (s === 0 ? '0' : formatDuration(s * 1000))}
+                    // Round ticks, with headroom above the longest run so its point is not drawn on the frame.
+                    domain={[0, yTicks[yTicks.length - 1] ?? 1]}
+                    ticks={yTicks}
+                    tickFormatter={formatTickSeconds}
                     tick={{ fontSize: 11, fill: 'var(--mantine-color-dimmed)' }}
                     stroke="var(--mantine-color-default-border)"
                     width={64}
