@@ -65,6 +65,8 @@ interface DocumentsStore {
   searchError: AppError | null
 
   reset(profileId: string | null): void
+  /** The screen is shown (refreshes run) or not (changes only mark the list stale). */
+  setActive(active: boolean): void
   loadFirst(): Promise<void>
   loadMore(): Promise<void>
   setArchived(archived: boolean): void
@@ -128,6 +130,9 @@ let refreshing: Promise<void> | null = null
 let refreshAgain = false
 let refreshIds = new Set<string>()
 let visible = { start: 0, end: 0 }
+/** True while the Documents screen is mounted; otherwise a change only marks the list stale. */
+let active = false
+let stale = false
 let pendingRuns = new Map<string, RunProgress>()
 let flushTimer: ReturnType<typeof setTimeout> | undefined
 const seeded = new Set<string>()
@@ -304,6 +309,14 @@ export const useDocumentsStore = create<DocumentsStore>((set, get) => {
       set({ ...INITIAL, profileId })
     },
 
+    setActive(on) {
+      active = on
+      if (on && stale) {
+        stale = false
+        get().scheduleRefresh()
+      }
+    },
+
     async loadFirst() {
       const gen = ++listGeneration
       set({ listLoading: true })
@@ -350,6 +363,10 @@ export const useDocumentsStore = create<DocumentsStore>((set, get) => {
 
     scheduleRefresh(ids = []) {
       for (const id of ids) refreshIds.add(id)
+      if (!active) {
+        stale = true
+        return
+      }
       // A burst of events joins the pending refresh instead of pushing it back.
       if (refreshTimer !== undefined) return
       refreshTimer = setTimeout(() => {

@@ -1,9 +1,10 @@
 /**
- * Keeping the Documents state live. `useImportEvents` runs for the whole app frame: import
- * progress (`workflows:run`) is gathered even while another section is shown, so the drop
- * summary and the progress bars are right on return. `useDocumentsScreen` runs while the
- * screen is open: it loads the list for the active profile, and refreshes on
- * `documents:changed` and after a bridge reconnect (events may have been missed).
+ * Keeping the Documents state live. `useImportEvents` runs for the whole app frame: it
+ * binds the state to the active profile (before any drop, which may start on another
+ * screen), and gathers import progress (`workflows:run`) even while another section is
+ * shown, so the drop summary and the progress bars are right on return. `useDocumentsScreen`
+ * runs while the screen is open: it loads the list, and refreshes on `documents:changed`
+ * and after a bridge reconnect (events may have been missed).
  */
 import { useEffect } from 'react'
 import { api } from '../../lib/api'
@@ -11,18 +12,18 @@ import { useConnectionStore } from '../../lib/connection-store'
 import { useActiveProfile } from '../profiles/store'
 import { useDocumentsStore } from './store'
 
-/** True while the Documents screen is mounted; otherwise a change only marks the list stale. */
-let screenOpen = false
-let stale = false
-
 export function useImportEvents(): void {
+  const profileId = useActiveProfile()?.id ?? null
+
+  useEffect(() => {
+    const store = useDocumentsStore.getState()
+    if (profileId && store.profileId !== profileId) store.reset(profileId)
+  }, [profileId])
+
   useEffect(() => {
     const offs = [
       api.on('workflows:run', (e) => useDocumentsStore.getState().applyRunEvent(e)),
-      api.on('documents:changed', (e) => {
-        if (screenOpen) useDocumentsStore.getState().scheduleRefresh(e.ids)
-        else stale = true
-      })
+      api.on('documents:changed', (e) => useDocumentsStore.getState().scheduleRefresh(e.ids))
     ]
     return () => offs.forEach((off) => off())
   }, [])
@@ -33,23 +34,13 @@ export function useDocumentsScreen(): void {
   const reconnects = useConnectionStore((s) => s.reconnects)
 
   useEffect(() => {
-    screenOpen = true
-    return () => {
-      screenOpen = false
-    }
-  }, [])
-
-  useEffect(() => {
     if (!profileId) return
     const store = useDocumentsStore.getState()
-    if (store.profileId === profileId) {
-      if (stale || store.drop) store.scheduleRefresh()
-      stale = false
-      return
-    }
-    stale = false
-    store.reset(profileId)
-    void store.loadFirst()
+    if (store.profileId !== profileId) store.reset(profileId)
+    // Back on the screen with a list: keep it and its scroll, and catch up on what changed meanwhile.
+    store.setActive(true)
+    if (store.total === null) void store.loadFirst()
+    return () => store.setActive(false)
   }, [profileId])
 
   useEffect(() => {
