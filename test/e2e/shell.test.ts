@@ -122,10 +122,11 @@ describe('sections', () => {
       expect(await nav.getByRole('link', { name: s.name }).getAttribute('aria-current')).toBe('page')
       expect(page.url()).toContain(`#/${s.name.toLowerCase()}`)
       if (s.empty) {
-        expect(await page.getByRole('heading', { name: s.empty, level: 2 }).isVisible()).toBe(true)
-        expect(await page.getByText(s.text, { exact: true }).isVisible()).toBe(true)
+        // Sections load their data first (a brief spinner): wait for the empty state to appear.
+        await page.getByRole('heading', { name: s.empty, level: 2 }).waitFor()
+        await page.getByText(s.text, { exact: true }).waitFor()
       } else {
-        for (const h of ['Profile', 'Quick capture shortcut', 'About']) expect(await page.getByRole('heading', { name: h, level: 2 }).isVisible()).toBe(true)
+        for (const h of ['Profile', 'Quick capture shortcut', 'About']) await page.getByRole('heading', { name: h, level: 2 }).waitFor()
         // The doctor report is real: the engine answers with its Postgres and pgvector versions.
         const about = page.getByRole('table', { name: 'System information' })
         await about.getByRole('rowheader', { name: 'PostgreSQL' }).waitFor()
