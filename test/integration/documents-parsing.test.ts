@@ -69,6 +69,9 @@ function checkInvariants(name: string, doc: ParsedDocument): void {
   }
 }
 
+/** freeculture.pdf's text as one thread read it, to compare with two threads. */
+let freecultureText = ''
+
 type Expectation = { ok: (doc: ParsedDocument) => void | Promise<void>; opts?: ParseOptions } | { refused: string; message?: RegExp; opts?: ParseOptions }
 
 /** One entry per file in ../shared/documents; the test below fails if a file has none. */
@@ -102,6 +105,7 @@ const EXPECTED: Record<string, Expectation> = {
       expect(d.title).toBe('Free Culture')
       expect(d.text.length).toBeGreaterThan(600_000)
       expect(d.text).toContain('LAWRENCE LESSIG')
+      freecultureText = d.text
     }
   },
   'loremipsum-flat.pdf': { refused: 'no_text_layer', message: /^This PDF has no text layer \(it is a scan\)\. Engram cannot read it without OCR\.$/ },
@@ -388,6 +392,17 @@ describe('PDF passwords, damage and progress', () => {
     expect(seen[0]).toEqual({ pages: 14, pagesDone: 0 })
     expect(seen[seen.length - 1]).toEqual({ pages: 14, pagesDone: 14 })
     expect(bytes.equals(copy)).toBe(true)
+  })
+
+  it('reads a long PDF with two threads (pdfThreads: 2) into the same text', async () => {
+    const seen = new Set<number>()
+    const doc = await parseFile('freeculture.pdf', { pdfThreads: 2, onProgress: (p) => seen.add(p.pagesDone ?? -1) })
+    expect(doc.pages).toBe(352)
+    expect(doc.pageSpans).toHaveLength(352)
+    expect(seen.has(352)).toBe(true)
+    // One thread's text: from the file test above, or read now when that one was filtered out.
+    freecultureText ||= (await parseFile('freeculture.pdf', { pdfThreads: 1 })).text
+    expect(doc.text).toBe(freecultureText)
   })
 
   it('gives up on a PDF that stalls, by terminating its thread', async () => {

@@ -3,7 +3,7 @@
  * into text with its pages and headings, for PDF, DOCX, ODT, EPUB, RTF, HTML, Markdown,
  * plain text and CSV (parse.ts has the rules), on a worker thread (parse.worker.mjs) so
  * that the caller's event loop stays free and a cancel or timeout stops any parser at
- * once by terminating the thread. One idle thread is kept for a few seconds for the next
+ * once (the thread is terminated when it cannot stop by itself). One idle thread is kept for a few seconds for the next
  * file. Where the thread cannot start, parsing runs on the caller's thread instead.
  */
 import { basename, join } from 'node:path'
@@ -23,6 +23,7 @@ export { closePdfWorkers, parseInProcess }
 const IDLE_KEEP_MS = 15_000
 const START_TIMEOUT_MS = 60_000
 const DEFAULT_TIMEOUT_MS = 10 * 60_000
+const CANCEL_GRACE_MS = 250
 
 export function defaultParseWorkerPath(): string {
   return join(appRoot(), 'src', 'main', 'features', 'documents', 'parsing', 'parse.worker.mjs')
@@ -132,30 +133,50 @@ export async function parseDocument(input: ParseInput, opts: WorkerParseOptions 
 
   return new Promise<ParsedDocument>((resolve, reject) => {
     let settled = false
-    const finish = (err: Error | null, doc?: ParsedDocument, keep = false): void => {
-      if (settled) return
-      settled = true
+    let released = false
+    /** Done with the thread: keep it for the next file, or stop it. */
+    const release = (keep: boolean): void => {
+      if (released) return
+      released = true
       clearTimeout(timer)
+      clearTimeout(grace)
       signal?.removeEventListener('abort', onAbort)
       worker.off('message', onMessage)
       worker.off('error', onError)
       worker.off('exit', onExit)
       if (keep) parkWorker(worker, path)
       else void worker.terminate()
+    }
+    const settle = (err: Error | null, doc?: ParsedDocument): void => {
+      if (settled) return
+      settled = true
       if (err) reject(err)
       else resolve(doc as ParsedDocument)
     }
+    const finish = (err: Error | null, doc?: ParsedDocument, keep = false): void => {
+      release(keep)
+      settle(err, doc)
+    }
+    let grace: NodeJS.Timeout | undefined
     const timer = setTimeout(
       () => finish(fileError('timeout', `Engram gave up reading ${fileName ?? 'this file'}: it took longer than ${Math.round(timeoutMs / 1000)} s.`, fileName ? { fileName } : {})),
       timeoutMs
     )
-    const onAbort = (): void => finish(abortError())
+    // Cancel: the caller hears at once. The thread is asked to stop (which stops its PDF
+    // threads cleanly) and is kept if it answers within CANCEL_GRACE_MS; a parser that is
+    // busy on the thread (mammoth, Readability) cannot answer, and the thread is stopped.
+    const onAbort = (): void => {
+      settle(abortError())
+      worker.postMessage({ type: 'cancel', id })
+      grace = setTimeout(() => release(false), CANCEL_GRACE_MS)
+    }
     const onError = (err: Error): void => finish(new AppError('internal', `The parsing thread failed: ${err.message}`))
     const onExit = (code: number): void => finish(new AppError('internal', `The parsing thread exited (code ${code}).`))
     const onMessage = (m: WorkerMsg): void => {
       if (!('id' in m) || m.id !== id) return
-      if (m.type === 'progress') onProgress?.(m.p)
-      else if (m.type === 'done') finish(null, m.doc, true)
+      if (m.type === 'progress') {
+        if (!settled) onProgress?.(m.p)
+      } else if (m.type === 'done') finish(null, m.doc, true)
       else if (m.type === 'error') finish(AppError.from(m.error), undefined, true)
     }
     signal?.addEventListener('abort', onAbort, { once: true })

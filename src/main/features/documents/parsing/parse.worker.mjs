@@ -14,6 +14,7 @@
  * Protocol:
  *   ← { type:'ready' } | { type:'unavailable', message }
  *   → { type:'parse', id, input: { bytes?: Uint8Array, path?: string, fileName? }, opts }
+ *   → { type:'cancel', id }                      abort that parse (it then ends with an error)
  *   ← { type:'progress', id, p: { pages?, pagesDone? } }
  *   ← { type:'done', id, doc } | { type:'error', id, error: { code, message, details? } }
  */
@@ -35,15 +36,26 @@ try {
   port.postMessage({ type: 'unavailable', message: err instanceof Error ? err.message : String(err) })
 }
 
+/** Running parses, to cancel by id. */
+const running = new Map()
+
 port.on('message', async (/** @type {any} */ msg) => {
+  if (msg?.type === 'cancel') {
+    running.get(msg.id)?.abort()
+    return
+  }
   if (msg?.type !== 'parse' || !parse) return
   const id = msg.id
+  const ac = new AbortController()
+  running.set(id, ac)
   try {
-    const doc = await parse(msg.input, { ...msg.opts, onProgress: (/** @type {unknown} */ p) => port.postMessage({ type: 'progress', id, p }) })
+    const doc = await parse(msg.input, { ...msg.opts, signal: ac.signal, onProgress: (/** @type {unknown} */ p) => port.postMessage({ type: 'progress', id, p }) })
     port.postMessage({ type: 'done', id, doc })
   } catch (err) {
     const e = /** @type {{ toTransferable?: () => unknown, message?: string }} */ (err ?? {})
     const error = typeof e.toTransferable === 'function' ? e.toTransferable() : { code: 'internal', message: String(e.message ?? err) }
     port.postMessage({ type: 'error', id, error })
+  } finally {
+    running.delete(id)
   }
 })

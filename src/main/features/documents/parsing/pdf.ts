@@ -4,10 +4,12 @@
  * limits the thread cannot enforce on itself: an overall timeout, a stall timeout (no page
  * finished for a while), and cancellation; each of those terminates the thread. One idle
  * thread is kept for a few seconds so that a batch of PDFs does not pay the start-up
- * (loading PDF.js) for each file. A long PDF is read by two threads, one half each (on
- * the 2-core target, freeculture.pdf's 352 pages went from ~3.3 s to ~2 s).
+ * (loading PDF.js) for each file. `pdfThreads: 2` reads a long PDF with two threads, one
+ * half each. It is off by default: measured on the 2-core target while other work ran,
+ * two threads took more CPU (the document is loaded twice and the second thread loads
+ * PDF.js) and were no faster (freeculture.pdf: 3.9–6.7 s CPU and 4.4–12 s wall against
+ * 2.0–5.7 s CPU and 2.1–8.3 s wall for one warm thread).
  */
-import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { join } from 'node:path'
 import { appRoot, workerExecArgv } from '../../../core/paths'
@@ -90,7 +92,7 @@ interface Run {
 export async function parsePdf(src: PdfSource, opts: ParseOptions = {}): Promise<ParsedDocument> {
   if (opts.signal?.aborted) throw abortError()
   const workerPath = opts.pdfWorkerPath ?? defaultPdfWorkerPath()
-  const threads = Math.max(1, Math.min(2, opts.pdfThreads ?? Math.min(2, availableParallelism())))
+  const threads = Math.max(1, Math.min(2, opts.pdfThreads ?? 1))
   const pages: Array<string | undefined> = []
   let pagesDone = 0
   let pageCount = 0

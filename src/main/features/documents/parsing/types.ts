@@ -67,7 +67,7 @@ export interface ParseOptions {
   stallTimeoutMs?: number
   /** Override the PDF worker script (tests). */
   pdfWorkerPath?: string
-  /** Threads reading a long PDF's pages (1 or 2). Default 2 where the machine has 2 cores. */
+  /** Threads reading a long PDF's pages: 1 (default) or 2 (halves; more CPU, faster only on an idle machine). */
   pdfThreads?: number
 }
 
