@@ -17,7 +17,10 @@ export function useImportEvents(): void {
 
   useEffect(() => {
     const store = useDocumentsStore.getState()
-    if (profileId && store.profileId !== profileId) store.reset(profileId)
+    if (!profileId || store.profileId === profileId) return
+    store.reset(profileId)
+    // Loaded ahead (one page), so the screen opens with its list instead of a spinner.
+    void store.loadFirst()
   }, [profileId])
 
   useEffect(() => {

@@ -101,7 +101,10 @@ function DocumentsListPane(): React.JSX.Element {
         title="No documents yet"
         description={
           <>
-            Drop files or folders anywhere in this window, or choose them. Engram reads {FORMATS}, splits them into passages, and makes them searchable.
+            <span style={{ display: 'block' }}>Drop files here to import them.</span>
+            <span style={{ display: 'block', marginTop: 6 }}>
+              Folders too, anywhere in this window, or choose them above. Engram reads {FORMATS}, splits them into passages, and makes them searchable.
+            </span>
           </>
         }
       />
