@@ -274,7 +274,7 @@ describe('importing by drop', () => {
           await page.keyboard.press('End')
           return Number(await focusedRow.getAttribute('aria-posinset'))
         },
-        { timeout: 30_000, intervals: [300] }
+        { timeout: 30_000, interval: 300 }
       )
       .toBe(total)
     expect(await focusedRow.getAttribute('aria-label')).toBe('seed-1200.pdf, Ready')
