@@ -8,7 +8,6 @@ import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { zipSync, strToU8 } from 'fflate'
-import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { afterAll, describe, expect, it } from 'vitest'
 import { closeDocumentWorkers, parseDocument, parseInProcess, warningCode, type ParsedDocument, type ParseOptions } from '../../src/main/features/documents/parsing'
 import { AppError } from '../../src/shared/errors'
@@ -414,15 +413,27 @@ describe('PDF passwords, damage and progress', () => {
 
 describe('the parsing thread', () => {
   it('keeps the caller’s event loop free while a long DOCX parses, and gives the same text as parsing in process', async () => {
+    /** The longest gap between 5 ms ticks while `fn` runs (and just after, so a final block is seen). */
+    const longestGap = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
+      let last = performance.now()
+      let max = 0
+      const tick = setInterval(() => {
+        const now = performance.now()
+        max = Math.max(max, now - last)
+        last = now
+      }, 5)
+      const value = await fn()
+      await new Promise((r) => setTimeout(r, 30))
+      clearInterval(tick)
+      return [value, max]
+    }
     await parseFile('tables.docx') // a warm thread, as in a batch import
-    const h = monitorEventLoopDelay({ resolution: 10 })
-    h.enable()
-    const doc = await parseFile('handbook-872p.docx')
-    h.disable()
-    const maxMs = h.max / 1e6
-    console.log(`event loop while parsing handbook-872p.docx: max delay ${Math.round(maxMs)} ms, p99 ${Math.round(h.percentile(99) / 1e6)} ms`)
-    expect(maxMs).toBeLessThan(250)
-    const here = await parseInProcess({ path: join(DOCS, 'handbook-872p.docx') })
+    const [doc, threadGap] = await longestGap(() => parseFile('handbook-872p.docx'))
+    const [here, hereGap] = await longestGap(() => parseInProcess({ path: join(DOCS, 'handbook-872p.docx') }))
+    console.log(`longest event-loop gap while parsing handbook-872p.docx: ${Math.round(threadGap)} ms on the parsing thread, ${Math.round(hereGap)} ms in process`)
+    // Loose for a loaded machine (scheduling delays count too); in process it is seconds.
+    expect(threadGap).toBeLessThan(1000)
+    expect(threadGap).toBeLessThan(hereGap / 3)
     expect(doc).toEqual(here)
   })
 
