@@ -98,7 +98,7 @@ describe('the Workflows screen', () => {
     // Open it, Cancel: it ends 'cancelled' on screen and in the core.
     await row.click()
     await panel(page).getByRole('heading', { name: 'Document import', level: 2 }).waitFor()
-    expect(await panel(page).getByText('/work/shared/documents/freeculture.pdf').isVisible()).toBe(true)
+    expect(await panel(page).getByText(join(DOCS, 'freeculture.pdf')).isVisible()).toBe(true)
     await panel(page).getByRole('button', { name: 'Cancel' }).click()
     await expect.poll(() => panel(page).getByTestId('run-detail-status').textContent(), { timeout: 30_000 }).toBe('Cancelled')
     await expect.poll(() => row.getByTestId('run-status').textContent()).toBe('Cancelled')
