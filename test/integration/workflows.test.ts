@@ -28,7 +28,8 @@ afterAll(async () => {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
 function makeRunner(opts: Omit<WorkflowRunnerOptions, 'db'>): { runner: WorkflowRunner; events: WorkflowEvent[] } {
-  const runner = createWorkflowRunner({ db, backoff: { baseMs: 20, capMs: 200 }, ...opts })
+  // A short poll as a safety net: under heavy load a kick can land before the run is due (see the closing note of this change).
+  const runner = createWorkflowRunner({ db, backoff: { baseMs: 20, capMs: 200 }, pollMs: 1000, ...opts })
   runners.push(runner)
   const events: WorkflowEvent[] = []
   runner.onEvent((e) => events.push(e))
