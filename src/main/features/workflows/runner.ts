@@ -599,7 +599,7 @@ export function createWorkflowRunner(opts: WorkflowRunnerOptions): WorkflowRunne
       const at = new Date(clock() + delay)
       await repo.updateStep(db, s.id, { status: 'pending', error: message, next_attempt_at: at })
       await repo.updateRun(db, a.id, { scheduled_for: at, heartbeat_at: null })
-      const note = `Attempt ${attempt} of ${max} failed: ${message}. Retrying in ${seconds(delay)}.`
+      const note = `Attempt ${attempt} of ${max} failed: ${message.replace(/[.!?]+$/, '')}. Retrying in ${seconds(delay)}.`
       await log(a.id, s.id, 'warn', `"${s.name}": ${note}`)
       emit({ runId: a.id, name: a.name, status: 'running', progress: a.progress, step: s.name, detail: note })
       return { kind: 'ended' }
