@@ -42,6 +42,10 @@ async function main(): Promise<void> {
       process.stderr.write(`  suite ${suite.name} failed: ${(err as Error).stack ?? String(err)}\n`)
     }
   }
+  // Merge into what is on disk now, not what was there at start: another suite may have
+  // written its numbers while this one ran.
+  const onDisk: Results | null = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as Results) : null
+  results.metrics = { ...(onDisk?.metrics ?? {}), ...Object.fromEntries(Object.entries(results.metrics).filter(([, m]) => m.measuredAt === results.updatedAt)) }
   writeFileSync(resultsFile, JSON.stringify(results, null, 2) + '\n')
   const lines = [
     '# Bench results',

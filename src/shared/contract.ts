@@ -30,6 +30,7 @@ import type {
   WatchScanResult,
   ChatImportStarted
 } from './types'
+import type { ChatMessage, ChatSession, ChatTurn, ChatStreamEvent, ExtractionResult, LlmStatus, LlmTestResult, MemoryProposal, SessionDetail, TraceRow, UsagePoint } from './chat'
 import type { WorkflowDuration, WorkflowEvent, WorkflowRun, WorkflowRunDetail, WorkflowRunPage, WorkflowSchedule } from './workflows'
 
 /** A phantom marker carrying a channel's output type; outputs are produced by our own code. */
@@ -98,6 +99,27 @@ function startsLikeJson(b64: string): boolean {
   if (rest === '') return b64.length > head.length
   return rest.startsWith('[') || rest.startsWith('{')
 }
+// ---- Chat: input helpers ----
+const sessionTitle = z.string().trim().min(1, 'A chat needs a title.').max(200, 'Titles are at most 200 characters.')
+const chatContent = z.string().trim().min(1, 'Type a message first.').max(32_000, 'A message is at most 32,000 characters. Import longer text as a document.')
+const sessionSettings = z
+  .object({
+    model: z.string().trim().min(1).max(200).nullable().optional(),
+    temperature: z.number().min(0).max(2).nullable().optional(),
+    documents: z
+      .object({ mode: z.enum(['all', 'only', 'exclude']), documentIds: z.array(id).max(1000) })
+      .strict()
+      .nullable()
+      .optional()
+  })
+  .strict()
+/** An OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 (Ollama) or https://api.openai.com/v1. */
+const llmBaseUrl = z
+  .string()
+  .trim()
+  .max(500)
+  .url('Give the endpoint as a URL, for example http://localhost:11434/v1.')
+  .refine((u) => /^https?:\/\//i.test(u), 'The endpoint must start with http:// or https://.')
 // ---- end of input helpers ----
 
 export const contract = {
@@ -289,8 +311,87 @@ export const contract = {
       })
       .strict(),
     output: out<ChatImportStarted>()
-  }
+  },
   // ---- end of folder watching and chat-export import ----
+
+  // ---- Chat: sessions, answers, feedback, providers, traces, memory proposals (src/main/features/chat, src/main/features/llm) ----
+  'sessions:list': {
+    input: z
+      .object({
+        query: z.string().trim().max(200).optional(),
+        archived: z.boolean().default(false),
+        limit: z.number().int().min(1).max(500).default(100),
+        cursor: z.string().max(40).optional()
+      })
+      .strict(),
+    output: out<{ items: ChatSession[]; total: number; nextCursor: string | null }>()
+  },
+  'sessions:create': { input: z.object({ title: sessionTitle.optional() }).strict(), output: out<ChatSession>() },
+  'sessions:get': { input: z.object({ id, includeSuperseded: z.boolean().default(false) }).strict(), output: out<SessionDetail>() },
+  'sessions:rename': { input: z.object({ id, title: sessionTitle }).strict(), output: out<ChatSession>() },
+  /** Session overrides: model, temperature, which documents it draws from. `null` clears one. */
+  'sessions:configure': { input: z.object({ id, settings: sessionSettings }).strict(), output: out<ChatSession>() },
+  'sessions:archive': { input: z.object({ id }).strict(), output: out<ChatSession>() },
+  'sessions:restore': { input: z.object({ id }).strict(), output: out<ChatSession>() },
+  /** Deletes a session and its messages for good (the UI confirms first). */
+  'sessions:delete': { input: z.object({ id }).strict(), output: out<{ deleted: true }>() },
+
+  /**
+   * Ask in a session (a new one when `sessionId` is absent). Returns at once with the
+   * answer in status 'streaming'; it arrives as `chat:stream` events. `clientId` makes a
+   * double submit one message. "remember that …" captures a memory instead of asking.
+   */
+  'chat:send': {
+    input: z.object({ sessionId: id.optional(), content: chatContent, clientId: z.string().min(8).max(100) }).strict(),
+    output: out<ChatTurn>()
+  },
+  /** Stop an answer that is streaming: what arrived so far is kept, marked incomplete. */
+  'chat:stop': { input: z.object({ messageId: id }).strict(), output: out<ChatMessage>() },
+  /** A new answer to the same question (the old one is kept, superseded). Also the retry of an incomplete answer. */
+  'chat:regenerate': { input: z.object({ messageId: id }).strict(), output: out<ChatTurn>() },
+  /** Edit a user message and resend: it and what followed are superseded (kept), the edit is answered anew. */
+  'chat:edit': { input: z.object({ messageId: id, content: chatContent }).strict(), output: out<ChatTurn>() },
+  'chat:feedback': {
+    input: z
+      .object({ messageId: id, value: z.union([z.literal(1), z.literal(-1), z.null()]), comment: z.string().trim().max(2000).optional() })
+      .strict(),
+    output: out<ChatMessage>()
+  },
+  /** Ask the LLM for memories worth keeping from a session (also runs by itself once a session goes quiet). */
+  'chat:extract': { input: z.object({ sessionId: id }).strict(), output: out<ExtractionResult>() },
+
+  'proposals:list': {
+    input: z.object({ status: z.enum(['pending', 'confirmed', 'rejected']).default('pending'), limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    output: out<MemoryProposal[]>()
+  },
+  /** Accept a proposal (optionally with edited text): adds a memory, or supersedes the target memory. */
+  'proposals:confirm': { input: z.object({ id, content: memoryContent.optional() }).strict(), output: out<MemoryProposal>() },
+  'proposals:reject': { input: z.object({ id }).strict(), output: out<MemoryProposal>() },
+
+  'llm:status': { input: empty, output: out<LlmStatus>() },
+  /** Set the profile's provider. `apiKey`: a string sets it, null removes it, absent keeps it. */
+  'llm:configure': {
+    input: z
+      .object({
+        baseUrl: llmBaseUrl.nullable(),
+        model: z.string().trim().min(1).max(200).nullable(),
+        apiKey: z.string().trim().min(1).max(500).nullable().optional()
+      })
+      .strict(),
+    output: out<LlmStatus>()
+  },
+  /** The endpoint's models, for the model picker (the configured endpoint unless one is given). */
+  'llm:models': { input: z.object({ baseUrl: llmBaseUrl.optional(), apiKey: z.string().trim().min(1).max(500).optional() }).strict(), output: out<string[]>() },
+  /** Try the configured endpoint: lists models and sends a one-token request. */
+  'llm:test': { input: empty, output: out<LlmTestResult>() },
+
+  'traces:list': {
+    input: z.object({ limit: z.number().int().min(1).max(500).default(100), sessionId: id.optional() }).strict(),
+    output: out<TraceRow[]>()
+  },
+  /** Tokens per day per model, for the usage chart. */
+  'traces:usage': { input: z.object({ days: z.number().int().min(1).max(366).default(30) }).strict(), output: out<UsagePoint[]>() }
+  // ---- end of chat ----
 } as const
 
 export type Contract = typeof contract
@@ -315,9 +416,15 @@ export interface EventMap {
   'documents:changed': { ids: string[] }
   /** A workflow run started, progressed, or ended. */
   'workflows:run': WorkflowEvent
+  /** An answer is being produced: phases, streamed text, the final message. */
+  'chat:stream': ChatStreamEvent
+  /** Sessions were created, renamed, archived, restored, deleted or got messages. */
+  'sessions:changed': { ids: string[] }
+  /** Memory proposals arrived or were decided. */
+  'proposals:changed': { ids: string[] }
 }
 export type EventName = keyof EventMap
-export const EVENT_NAMES: EventName[] = ['profiles:changed', 'app:changed', 'capture:open', 'memories:changed', 'embeddings:status', 'embeddings:download', 'documents:changed', 'workflows:run']
+export const EVENT_NAMES: EventName[] = ['profiles:changed', 'app:changed', 'capture:open', 'memories:changed', 'embeddings:status', 'embeddings:download', 'documents:changed', 'workflows:run', 'chat:stream', 'sessions:changed', 'proposals:changed']
 export const isEventName = (name: unknown): name is EventName =>
   typeof name === 'string' && (EVENT_NAMES as string[]).includes(name)
 

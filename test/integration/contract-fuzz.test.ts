@@ -58,7 +58,30 @@ const VALID: Record<Channel, Record<string, unknown>> = {
   'watch:add': { path: '/nonexistent/engram-fuzz' },
   'watch:remove': { id: UUID },
   'watch:rescan': { id: UUID },
-  'chats:importExport': { name: 'conversations.json', data: 'W10=' }
+  'chats:importExport': { name: 'conversations.json', data: 'W10=' },
+  'sessions:list': { query: 'plans', archived: false, limit: 20 },
+  'sessions:create': { title: 'Trip planning' },
+  'sessions:get': { id: UUID },
+  'sessions:rename': { id: UUID, title: 'Renamed' },
+  'sessions:configure': { id: UUID, settings: { model: 'llama3', temperature: 0.2, documents: { mode: 'only', documentIds: [UUID] } } },
+  'sessions:archive': { id: UUID },
+  'sessions:restore': { id: UUID },
+  'sessions:delete': { id: UUID },
+  'chat:send': { content: 'What did I decide about the trip?', clientId: 'client-0001' },
+  'chat:stop': { messageId: UUID },
+  'chat:regenerate': { messageId: UUID },
+  'chat:edit': { messageId: UUID, content: 'Edited question' },
+  'chat:feedback': { messageId: UUID, value: 1, comment: 'good' },
+  'chat:extract': { sessionId: UUID },
+  'proposals:list': { status: 'pending', limit: 10 },
+  'proposals:confirm': { id: UUID, content: 'Edited memory' },
+  'proposals:reject': { id: UUID },
+  'llm:status': {},
+  'llm:configure': { baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3', apiKey: 'sk-test' },
+  'llm:models': { baseUrl: 'http://127.0.0.1:11434/v1' },
+  'llm:test': {},
+  'traces:list': { limit: 10 },
+  'traces:usage': { days: 30 }
 }
 
 const NOT_OBJECTS: unknown[] = [null, 0, -1, 3.14, '', 'payload', true, false, [], [1, 2], [{}]]

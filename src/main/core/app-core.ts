@@ -35,6 +35,7 @@ import { watchHandlers } from '../features/documents/watch/watch.ipc'
 import { chatImportWorkflow } from '../features/chat-import/chat-import.workflow'
 import { createChatImportService, type ChatImportService } from '../features/chat-import/chat-import.service'
 import { chatImportHandlers } from '../features/chat-import/chat-import.ipc'
+import { placeholderHandlers } from '../features/chat/placeholder.ipc'
 
 /** Near-duplicate threshold (cosine) when the profile has not set `memories.duplicate_threshold`. */
 export const DEFAULT_DUPLICATE_THRESHOLD = 0.92
@@ -226,6 +227,7 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     ...workflowsHandlers(async () => (await services()).workflows),
     ...watchHandlers(async () => (await services()).watcher),
     ...chatImportHandlers(async () => (await services()).chats),
+    ...placeholderHandlers(),
     'embeddings:status': embeddingStatus,
     'embeddings:download': async () => {
       await embedder.downloadModel({
