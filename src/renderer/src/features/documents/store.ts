@@ -13,6 +13,7 @@ import { api, toAppError } from '../../lib/api'
 import type { DropBatch, DropFile, RunProgress } from './drop'
 import { fileState } from './drop'
 import { closeReader as leaveReader, openDocumentAt } from './route'
+import { singleFlight } from '../../lib/single-flight'
 
 export const PAGE_SIZE = 200
 export const REFRESH_DEBOUNCE_MS = 300
@@ -126,8 +127,6 @@ let readerSeq = 0
 let searchSeq = 0
 let searchTimer: ReturnType<typeof setTimeout> | undefined
 let refreshTimer: ReturnType<typeof setTimeout> | undefined
-let refreshing: Promise<void> | null = null
-let refreshAgain = false
 let refreshIds = new Set<string>()
 let visible = { start: 0, end: 0 }
 /** True while the Documents screen is mounted; otherwise a change only marks the list stale. */
@@ -254,22 +253,8 @@ export const useDocumentsStore = create<DocumentsStore>((set, get) => {
     if (failed) set({ listError: toAppError(failed.reason) })
   }
 
-  async function flushRefresh(): Promise<void> {
-    if (refreshing) {
-      refreshAgain = true
-      return
-    }
-    refreshing = refreshOnce()
-    try {
-      await refreshing
-    } finally {
-      refreshing = null
-    }
-    if (refreshAgain) {
-      refreshAgain = false
-      await flushRefresh()
-    }
-  }
+  /** A refresh is running; another request waits for it, then runs once more. */
+  const flushRefresh = singleFlight(refreshOnce)
 
   async function runSearch(query: string, quiet = false): Promise<void> {
     const seq = ++searchSeq

@@ -20,6 +20,7 @@ import type {
 import type { ChannelInput } from '../../../../shared/contract'
 import { api, toAppError } from '../../lib/api'
 import { dayToIso } from './format'
+import { singleFlight } from '../../lib/single-flight'
 
 export const PAGE_SIZE = 200
 export const SEARCH_K = 50
@@ -154,9 +155,6 @@ let searchTimer: ReturnType<typeof setTimeout> | undefined
 let detailSeq = 0
 let refreshTimer: ReturnType<typeof setTimeout> | undefined
 let refreshDue = 0
-/** A refresh is running; another request waits for it, then runs once more. */
-let refreshing: Promise<void> | null = null
-let refreshAgain = false
 let refreshIds = new Set<string>()
 let visible = { start: 0, end: 0 }
 
@@ -277,22 +275,8 @@ export const useMemoriesStore = create<MemoriesStore>((set, get) => {
     set({ pages: next, items: flatten(next), total, nextCursor, listError: null })
   }
 
-  async function flushRefresh(): Promise<void> {
-    if (refreshing) {
-      refreshAgain = true
-      return
-    }
-    refreshing = refreshOnce()
-    try {
-      await refreshing
-    } finally {
-      refreshing = null
-    }
-    if (refreshAgain) {
-      refreshAgain = false
-      await flushRefresh()
-    }
-  }
+  /** A refresh is running; another request waits for it, then runs once more. */
+  const flushRefresh = singleFlight(refreshOnce)
 
   async function refreshOnce(): Promise<void> {
     const ids = refreshIds

@@ -5,13 +5,10 @@
  * row is kept scrolled into view. Near the end it asks for the next page.
  */
 import { Center, Group, Loader, Text } from '@mantine/core'
-import { useVirtualizer } from '@tanstack/react-virtual'
-import { useEffect, useRef } from 'react'
+import { useMemo } from 'react'
+import { useVirtualListNav } from '../../../lib/useVirtualListNav'
 import type { MemoryRowData } from '../rows'
 import { MemoryListRow, ROW_HEIGHT, rowDomId } from './MemoryListRow'
-
-/** Ask for the next page when the last rendered row is this close to the end. */
-const PREFETCH_ROWS = 40
 
 export interface MemoryListProps {
   label: string
@@ -33,63 +30,21 @@ export interface MemoryListProps {
 
 export function MemoryList(props: MemoryListProps): React.JSX.Element {
   const { rows, hasMore, loading, onEndReached, onVisibleRange } = props
-  const scroller = useRef<HTMLDivElement>(null)
-  const count = rows.length + (hasMore ? 1 : 0)
-  // The virtualizer hands back fresh measurements on each render; nothing here memoises them.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 6,
-    getItemKey: (i) => rows[i]?.id ?? 'more'
-  })
+  const ids = useMemo(() => rows.map((r) => r.id), [rows])
+  const { scroller, virtualizer, selectedIndex, navigate } = useVirtualListNav({ ids, rowHeight: ROW_HEIGHT, overscan: 6, hasMore, loading, selectedId: props.selectedId, onSelect: props.onSelect, onEndReached, onVisibleRange })
   const items = virtualizer.getVirtualItems()
-  const first = items[0]?.index ?? 0
-  const last = items[items.length - 1]?.index ?? 0
-
-  useEffect(() => {
-    onVisibleRange(first, last)
-    if (hasMore && !loading && last >= rows.length - PREFETCH_ROWS) onEndReached()
-  }, [first, last, hasMore, loading, rows.length, onEndReached, onVisibleRange])
-
-  const selectedIndex = props.selectedId ? rows.findIndex((r) => r.id === props.selectedId) : -1
-
-  function moveTo(index: number): void {
-    const to = Math.max(0, Math.min(rows.length - 1, index))
-    const row = rows[to]
-    if (!row) return
-    props.onSelect(row.id)
-    virtualizer.scrollToIndex(to, { align: 'auto' })
-  }
 
   function onKeyDown(e: React.KeyboardEvent<HTMLDivElement>): void {
+    if (navigate(e)) {
+      e.preventDefault()
+      return
+    }
     if (e.altKey || e.ctrlKey || e.metaKey) return
-    const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? ROW_HEIGHT) / ROW_HEIGHT) - 1)
     const selected = selectedIndex >= 0 ? rows[selectedIndex] : undefined
     const handled = (() => {
-      switch (e.key) {
-        case 'ArrowDown':
-          moveTo(selectedIndex < 0 ? 0 : selectedIndex + 1)
-          return true
-        case 'ArrowUp':
-          moveTo(selectedIndex < 0 ? 0 : selectedIndex - 1)
-          return true
-        case 'PageDown':
-          moveTo(selectedIndex + page)
-          return true
-        case 'PageUp':
-          moveTo(selectedIndex - page)
-          return true
-        case 'Home':
-          moveTo(0)
-          return true
-        case 'End':
-          moveTo(rows.length - 1)
-          return true
-        case 'Escape':
-          props.onEscape()
-          return true
+      if (e.key === 'Escape') {
+        props.onEscape()
+        return true
       }
       if (!selected) return false
       switch (e.key) {
