@@ -18,6 +18,7 @@ import * as m1100 from './20261122001100_workflow_runner'
 import * as m1200 from './20261122001200_document_text'
 import * as m1300 from './20261122001300_watched_folders'
 import * as m1400 from './20261122001400_session_import_origin'
+import * as m1600 from './20261122001600_chat_answers'
 
 export interface MigrationModule {
   up(knex: Knex): Promise<void>
@@ -38,5 +39,6 @@ export const migrations: ReadonlyArray<readonly [name: string, module: Migration
   ['20261122001100_workflow_runner', m1100],
   ['20261122001200_document_text', m1200],
   ['20261122001300_watched_folders', m1300],
-  ['20261122001400_session_import_origin', m1400]
+  ['20261122001400_session_import_origin', m1400],
+  ['20261122001600_chat_answers', m1600]
 ]
