@@ -1,8 +1,9 @@
-/** Settings: the open profile, the quick-capture shortcut, and facts about this installation. */
+/** Settings: the open profile, the quick-capture shortcut, the chat model and its usage, and facts about this installation. */
 import { Stack } from '@mantine/core'
 import { SectionPage } from '../../../app/SectionPage'
 import { AboutSettings } from './AboutSettings'
 import { CaptureShortcutSettings } from './CaptureShortcutSettings'
+import { ChatModelSettings } from './ChatModelSettings'
 import { ProfileSettings } from './ProfileSettings'
 
 export function SettingsScreen(): React.JSX.Element {
@@ -11,6 +12,7 @@ export function SettingsScreen(): React.JSX.Element {
       <Stack gap="xl">
         <ProfileSettings />
         <CaptureShortcutSettings />
+        <ChatModelSettings />
         <AboutSettings />
       </Stack>
     </SectionPage>
