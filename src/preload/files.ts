@@ -1,12 +1,13 @@
 /**
- * File import from the desktop app. A page gets two functions, and neither takes a path:
+ * File import from the desktop app. A page gets three functions, and none takes a path:
  * `importFiles(files)` takes the File objects of a drop or a file input, and the preload
  * asks Electron where each one lives on disk (`webUtils.getPathForFile`); `pickAndImport`
- * asks main to show the open dialog. So a path only ever comes from the user's own drop
+ * asks main to show the open dialog (`pickWatchFolder` likewise, for a folder to keep in
+ * sync). So a path only ever comes from the user's own drop
  * or choice: a File the page made itself has no path and is left out.
  */
 import type { Result } from '../shared/errors'
-import { IPC_IMPORT_PATHS, IPC_PICK_AND_IMPORT } from './ipc-names'
+import { IPC_IMPORT_PATHS, IPC_PICK_AND_IMPORT, IPC_PICK_WATCH_FOLDER } from './ipc-names'
 import type { IpcPipe } from './api'
 
 /** The most files one drop passes on (folders count once; main walks them). */
@@ -17,6 +18,8 @@ export interface EngramFiles {
   importFiles(files: readonly File[]): Promise<unknown>
   /** Shows the open dialog for files or a folder and imports the choice; answers `Result<ImportResult | null>`. */
   pickAndImport(kind: 'files' | 'folder'): Promise<unknown>
+  /** Shows a folder dialog and keeps the chosen folder in sync; answers `Result<WatchedFolder | null>`. */
+  pickWatchFolder(): Promise<unknown>
 }
 
 export function createFileApi(ipc: Pick<IpcPipe, 'invoke'>, pathForFile: (file: File) => string): EngramFiles {
@@ -43,6 +46,9 @@ export function createFileApi(ipc: Pick<IpcPipe, 'invoke'>, pathForFile: (file: 
     },
     pickAndImport(kind) {
       return ipc.invoke(IPC_PICK_AND_IMPORT, kind === 'folder' ? 'folder' : 'files')
+    },
+    pickWatchFolder() {
+      return ipc.invoke(IPC_PICK_WATCH_FOLDER)
     }
   }
 }

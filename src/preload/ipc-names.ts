@@ -1,6 +1,6 @@
 /**
  * The Electron IPC channel names between the preload and main. Every contract call
- * travels on `IPC_INVOKE`, so main has one place to check the sender; the two file-import
+ * travels on `IPC_INVOKE`, so main has one place to check the sender; the file-import
  * channels exist apart from the contract so that a page can never send a path it made up
  * (see src/preload/files.ts). No imports: the sandboxed preload bundles this, and main's
  * platform layer imports it.
@@ -14,3 +14,5 @@ export const IPC_EVENT = 'engram:event'
 export const IPC_IMPORT_PATHS = 'engram:import-paths'
 /** Renderer to main: `(kind: 'files' | 'folder')`; main shows the open dialog and imports what was chosen. Answers `Result<ImportResult | null>` (null: the dialog was cancelled). */
 export const IPC_PICK_AND_IMPORT = 'engram:pick-and-import'
+/** Renderer to main: no arguments; main shows a folder dialog and keeps the chosen folder in sync. Answers `Result<WatchedFolder | null>` (null: cancelled). */
+export const IPC_PICK_WATCH_FOLDER = 'engram:pick-watch-folder'

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { createFileApi, MAX_DROPPED_FILES } from '../../src/preload/files'
-import { IPC_IMPORT_PATHS, IPC_PICK_AND_IMPORT } from '../../src/preload/ipc-names'
+import { IPC_IMPORT_PATHS, IPC_PICK_AND_IMPORT, IPC_PICK_WATCH_FOLDER } from '../../src/preload/ipc-names'
 import { importPathsFrom, MAX_IMPORT_PATHS } from '../../src/main/platform/policy'
 
 function fakeIpc() {
@@ -70,8 +70,14 @@ describe('pickAndImport', () => {
     ])
   })
 
-  it('exposes importFiles and pickAndImport, and nothing else', () => {
-    expect(Object.keys(createFileApi(fakeIpc().ipc, pathFor)).sort()).toEqual(['importFiles', 'pickAndImport'])
+  it('asks main for the folder dialog to keep a folder in sync, passing nothing from the page', async () => {
+    const { ipc, calls } = fakeIpc()
+    await createFileApi(ipc, pathFor).pickWatchFolder()
+    expect(calls).toEqual([[IPC_PICK_WATCH_FOLDER]])
+  })
+
+  it('exposes importFiles, pickAndImport and pickWatchFolder, and nothing else', () => {
+    expect(Object.keys(createFileApi(fakeIpc().ipc, pathFor)).sort()).toEqual(['importFiles', 'pickAndImport', 'pickWatchFolder'])
   })
 })
 

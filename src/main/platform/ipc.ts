@@ -11,8 +11,8 @@ import { BrowserWindow, dialog, ipcMain, type IpcMainInvokeEvent, type WebConten
 import type { Router } from '../ipc/router'
 import type { Bus } from '../core/bus'
 import { AppError, fail, ok, type Result } from '../../shared/errors'
-import type { ImportResult } from '../../shared/types'
-import { IPC_EVENT, IPC_IMPORT_PATHS, IPC_INVOKE, IPC_PICK_AND_IMPORT } from '../../preload/ipc-names'
+import type { ImportResult, WatchedFolder } from '../../shared/types'
+import { IPC_EVENT, IPC_IMPORT_PATHS, IPC_INVOKE, IPC_PICK_AND_IMPORT, IPC_PICK_WATCH_FOLDER } from '../../preload/ipc-names'
 import { importPathsFrom, isTrustedSender, type AppOrigin } from './policy'
 
 export interface InvokeHandlerOptions {
@@ -38,6 +38,8 @@ export function registerInvokeHandler(opts: InvokeHandlerOptions): () => void {
 export interface FileImportOptions extends Omit<InvokeHandlerOptions, 'router'> {
   /** Imports files or folders by path (the documents service, with source 'drop'). */
   importPaths(paths: string[]): Promise<ImportResult>
+  /** Keeps a folder the person chose in the dialog in sync (the folder watcher). */
+  watchFolder(path: string): Promise<WatchedFolder>
 }
 
 async function asResult<T>(run: () => Promise<T>, warn: (message: string) => void): Promise<Result<T>> {
@@ -82,9 +84,21 @@ export function registerFileImportHandlers(opts: FileImportOptions): () => void 
     }, opts.warn)
   })
 
+  ipcMain.handle(IPC_PICK_WATCH_FOLDER, async (event) => {
+    if (!trusted(event, 'the folder dialog')) return refused
+    const win = BrowserWindow.fromWebContents(event.sender)
+    const options = { title: 'Keep a folder in sync', buttonLabel: 'Keep in sync', properties: ['openDirectory' as const] }
+    return asResult(async () => {
+      const chosen = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
+      const path = chosen.canceled ? null : (importPathsFrom(chosen.filePaths)?.[0] ?? null)
+      return path ? opts.watchFolder(path) : null
+    }, opts.warn)
+  })
+
   return () => {
     ipcMain.removeHandler(IPC_IMPORT_PATHS)
     ipcMain.removeHandler(IPC_PICK_AND_IMPORT)
+    ipcMain.removeHandler(IPC_PICK_WATCH_FOLDER)
   }
 }
 

@@ -5,11 +5,12 @@
  */
 import type { EngramBridge } from '../../../../shared/contract'
 import { AppError, ERROR_CODES, type AppErrorCode } from '../../../../shared/errors'
-import type { ImportResult } from '../../../../shared/types'
+import type { ImportResult, WatchedFolder } from '../../../../shared/types'
 
 interface DesktopFiles {
   importFiles(files: readonly File[]): Promise<unknown>
   pickAndImport(kind: 'files' | 'folder'): Promise<unknown>
+  pickWatchFolder(): Promise<unknown>
 }
 
 function desktop(): DesktopFiles | null {
@@ -40,4 +41,11 @@ export async function desktopPickAndImport(kind: 'files' | 'folder'): Promise<Im
   const d = desktop()
   if (!d) throw new AppError('unavailable', 'The open dialog needs the desktop app.')
   return unwrap<ImportResult | null>(await d.pickAndImport(kind))
+}
+
+/** Shows main's folder dialog and keeps the chosen folder in sync; null when cancelled. */
+export async function desktopPickWatchFolder(): Promise<WatchedFolder | null> {
+  const d = desktop()
+  if (!d) throw new AppError('unavailable', 'The folder dialog needs the desktop app.')
+  return unwrap<WatchedFolder | null>(await d.pickWatchFolder())
 }

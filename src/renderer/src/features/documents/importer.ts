@@ -66,7 +66,8 @@ export async function collectDropped(items: DroppedItems): Promise<{ files: File
   return { files, unreadable }
 }
 
-function readBase64(file: File): Promise<string> {
+/** A file's bytes as base64, for channels that take bytes (the browser harness). */
+export function readBase64(file: File): Promise<string> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader()
     reader.onload = () => {

@@ -5,8 +5,8 @@
  * banner follows the latest drop. `#/documents/<id>` opens the reader instead of the list.
  */
 import { Alert, Button, Center, Group, Loader, Paper, SegmentedControl, Stack, Text, TextInput, CloseButton } from '@mantine/core'
-import { IconFileText, IconFolderOpen, IconSearch, IconUpload } from '@tabler/icons-react'
-import { useCallback, useEffect, useRef } from 'react'
+import { IconFileText, IconFolderOpen, IconRefreshDot, IconSearch, IconUpload } from '@tabler/icons-react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import { SectionEmptyState } from '../../../app/SectionEmptyState'
 import { SectionPage } from '../../../app/SectionPage'
 import '../documents.css'
@@ -22,6 +22,7 @@ import { docOpenId } from './DocumentRow'
 import { DocumentReader } from './DocumentReader'
 import { ImportBanner } from './ImportBanner'
 import { PasswordModal } from './PasswordModal'
+import { SourcesDrawer } from './SourcesDrawer'
 
 const FORMATS = 'PDF, Word (.docx), OpenDocument (.odt), EPUB, RTF, HTML, Markdown, text and CSV'
 
@@ -138,9 +139,14 @@ function Toolbar(): React.JSX.Element {
   const query = useDocumentsStore((s) => s.query)
   const archived = useDocumentsStore((s) => s.archived)
   const store = useDocumentsStore.getState()
+  const [sources, setSources] = useState(false)
   return (
     <Group gap="sm" wrap="wrap">
       <ChooseButtons />
+      <Button variant="default" leftSection={<IconRefreshDot size={16} />} onClick={() => setSources(true)}>
+        Sync &amp; chat history…
+      </Button>
+      <SourcesDrawer opened={sources} onClose={() => setSources(false)} />
       <TextInput
         style={{ flex: 1, minWidth: 200 }}
         type="search"
