@@ -18,6 +18,8 @@ import * as m1100 from './20261122001100_workflow_runner'
 import * as m1200 from './20261122001200_document_text'
 import * as m1300 from './20261122001300_watched_folders'
 import * as m1400 from './20261122001400_session_import_origin'
+import * as m1500 from './20261122001500_secrets'
+import * as m1510 from './20261122001510_memory_proposals'
 import * as m1600 from './20261122001600_chat_answers'
 
 export interface MigrationModule {
@@ -40,5 +42,7 @@ export const migrations: ReadonlyArray<readonly [name: string, module: Migration
   ['20261122001200_document_text', m1200],
   ['20261122001300_watched_folders', m1300],
   ['20261122001400_session_import_origin', m1400],
+  ['20261122001500_secrets', m1500],
+  ['20261122001510_memory_proposals', m1510],
   ['20261122001600_chat_answers', m1600]
 ]

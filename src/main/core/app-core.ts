@@ -36,6 +36,11 @@ import { chatImportWorkflow } from '../features/chat-import/chat-import.workflow
 import { createChatImportService, type ChatImportService } from '../features/chat-import/chat-import.service'
 import { chatImportHandlers } from '../features/chat-import/chat-import.ipc'
 import { placeholderHandlers } from '../features/chat/placeholder.ipc'
+// LLM provider, traces, secrets.
+import { createLlmService } from '../features/llm/llm.service'
+import type { LlmService } from '../features/llm/llm.types'
+import { LLM_CHANNELS, llmHandlers } from '../features/llm/llm.ipc'
+import { createSecretsStore, localKeyBox, type SecretBox } from '../features/llm/secrets'
 
 /** Near-duplicate threshold (cosine) when the profile has not set `memories.duplicate_threshold`. */
 export const DEFAULT_DUPLICATE_THRESHOLD = 0.92
@@ -54,6 +59,8 @@ export interface ProfileServices {
   watcher: FolderWatcher
   /** ChatGPT / Claude export import. */
   chats: ChatImportService
+  /** The chat model (OpenAI-compatible endpoint); every call writes a trace. */
+  llm: LlmService
   close(): Promise<void>
 }
 
@@ -72,6 +79,14 @@ export interface AppCoreOptions {
   modelDir?: string | null | undefined
   /** Pass an embedder to share one (tests); otherwise one is made on first use. */
   embedder?: Embedder
+  /**
+   * How secrets (the chat model's API key) are encrypted: Electron passes safeStorage
+   * (a function, asked at each use, because it is ready only after the app is). Without
+   * one, or when it gives null: AES-256-GCM with a key file in the data directory.
+   */
+  secrets?: SecretBox | (() => SecretBox | null) | undefined
+  /** LLM tuning: tests shorten retry waits and point Ollama detection at a loopback server (null: no detection). */
+  llm?: { ollamaUrl?: string | null; retryBaseMs?: number; maxRetries?: number; maxRetryWaitMs?: number; timeoutMs?: number } | undefined
 }
 
 export interface AppCore {
@@ -92,6 +107,9 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
   mkdirSync(opts.dataDir, { recursive: true })
   const bus = createBus()
   const registry = createProfileRegistry(opts.dataDir)
+
+  const localBox = localKeyBox(opts.dataDir)
+  const secretBox = (): SecretBox => (typeof opts.secrets === 'function' ? opts.secrets() : opts.secrets) ?? localBox
 
   const embedder = opts.embedder ?? createEmbedder({ modelDir: opts.modelDir ?? null })
   const ownsEmbedder = !opts.embedder
@@ -168,6 +186,8 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
           await workflows.schedule(MAINTENANCE_WORKFLOW_NAME, { dailyAt: '03:30' }, {})
           await workflows.resumeAll()
         })().catch((e: unknown) => logger.warn('[engram] could not resume workflows', e))
+      const secrets = createSecretsStore({ db: ctx.db, box: secretBox, warn: (m) => logger.warn(m) })
+      const llm = createLlmService({ db: ctx.db, settings, secrets, logger, ...opts.llm })
       embeddingQueue.kick()
       const services: ProfileServices = {
         ctx,
@@ -179,6 +199,7 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
         documents,
         watcher,
         chats,
+        llm,
         close: async () => {
           await watcher.close()
           documents.close()
@@ -227,7 +248,8 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     ...workflowsHandlers(async () => (await services()).workflows),
     ...watchHandlers(async () => (await services()).watcher),
     ...chatImportHandlers(async () => (await services()).chats),
-    ...placeholderHandlers(),
+    ...placeholderHandlers([...LLM_CHANNELS]),
+    ...llmHandlers(services),
     'embeddings:status': embeddingStatus,
     'embeddings:download': async () => {
       await embedder.downloadModel({

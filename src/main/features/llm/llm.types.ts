@@ -52,6 +52,8 @@ export interface Completion {
   incomplete: boolean
   /** Why it is incomplete, in plain words (null when complete). */
   error: string | null
+  /** The `traces` row written for this call (null if it could not be written). */
+  traceId?: string | null
 }
 
 export interface LlmService {
@@ -60,8 +62,9 @@ export interface LlmService {
   /**
    * One chat completion. Errors are values with codes: `unauthorized` (wrong API key:
    * the message points to Settings), `unavailable` (unreachable, HTTP 5xx, 429 after
-   * retries, with the wait named), `cancelled`. A stream cut halfway is not an error:
-   * it returns the partial text with `incomplete: true`.
+   * retries, with the wait named), `cancelled` (stopped by the signal before any text
+   * arrived). A stream cut halfway, or stopped after some text, is not an error: it
+   * returns the partial text with `incomplete: true` and `error` saying why.
    */
   complete(opts: CompleteOptions): Promise<Result<Completion>>
   /** Tokens in a text, with the tokenizer used for context budgets. */
