@@ -48,3 +48,12 @@ export const sessionWhen = (s: ChatSession): string => formatWhen(s.lastMessageA
 
 /** The plain text of a message for the clipboard (citation markers kept). */
 export const messageText = (m: ChatMessage, streamed?: string): string => (streamed !== undefined && m.status === 'streaming' ? streamed : m.content)
+
+/**
+ * A recall answer's text without the core's own "**Recall mode** …" opening paragraph
+ * (the screen labels it with a link instead), one source per paragraph.
+ */
+export function recallBody(content: string): string {
+  const body = content.startsWith('**Recall mode**') ? content.slice(content.indexOf('\n\n') >= 0 ? content.indexOf('\n\n') + 2 : content.length) : content
+  return body.replace(/\n(?=\[\d+\] )/g, '\n\n')
+}

@@ -1,29 +1,34 @@
 /**
- * The chat's place in the URL: `#/chat` is a new chat (the session is made by the first
- * message), `#/chat/<id>` an open session, and `?message=<id>` scrolls to one message and
- * marks it (a citation of an earlier chat). A reload stays in the same conversation.
+ * The chat's place in the URL: `#/chat/<id>` is an open session, `?message=<id>` scrolls
+ * to one of its messages and marks it (a citation of an earlier chat), `#/chat/new` is a
+ * new chat (the session is made by its first message), and plain `#/chat` (the section
+ * link) returns to the session open last. A reload stays in the same conversation.
  */
 import { useSyncExternalStore } from 'react'
 
 export interface ChatRoute {
-  /** The open session, or null for a new chat. */
+  /** The open session, or null for a new chat (`isNew`) or the section link. */
   sessionId: string | null
+  /** `#/chat/new`: a new chat was asked for. */
+  isNew: boolean
   /** A message to scroll to and mark. */
   messageId: string | null
 }
 
-const NONE: ChatRoute = { sessionId: null, messageId: null }
+const NONE: ChatRoute = { sessionId: null, isNew: false, messageId: null }
+const NEW: ChatRoute = { sessionId: null, isNew: true, messageId: null }
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
 
 export function parseChatRoute(hash: string): ChatRoute {
+  if (/^#?\/?chat\/new\/?$/.test(hash)) return NEW
   const m = /^#?\/?chat\/([0-9a-fA-F-]{36})(?:\?(.*))?$/.exec(hash)
   if (!m || !UUID.test(m[1] as string)) return NONE
   const message = new URLSearchParams(m[2] ?? '').get('message')
-  return { sessionId: (m[1] as string).toLowerCase(), messageId: message && UUID.test(message) ? message.toLowerCase() : null }
+  return { sessionId: (m[1] as string).toLowerCase(), isNew: false, messageId: message && UUID.test(message) ? message.toLowerCase() : null }
 }
 
 export function chatHash(sessionId: string | null, messageId?: string | null): string {
-  if (!sessionId) return '#/chat'
+  if (!sessionId) return '#/chat/new'
   return `#/chat/${sessionId}${messageId ? `?message=${messageId}` : ''}`
 }
 
@@ -31,6 +36,12 @@ export function chatHash(sessionId: string | null, messageId?: string | null): s
 export function openSession(sessionId: string | null, messageId?: string | null): void {
   const hash = chatHash(sessionId, messageId)
   if (window.location.hash !== hash) window.location.hash = hash
+}
+
+/** Puts a session in the address bar without a new history entry (the section link returning to it). */
+export function replaceWithSession(sessionId: string): void {
+  window.history.replaceState(null, '', chatHash(sessionId))
+  notify()
 }
 
 /** Drops `?message=` once the message was shown, so a later reload does not jump again. */

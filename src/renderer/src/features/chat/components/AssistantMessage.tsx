@@ -8,7 +8,7 @@ import { ActionIcon, Alert, Button, CopyButton, Group, Stack, Text, Tooltip } fr
 import { IconAlertTriangle, IconCheck, IconCopy, IconPlayerStopFilled, IconRefresh } from '@tabler/icons-react'
 import type { ChatMessage } from '../../../../../shared/chat'
 import { notifyError } from '../../notifications/store'
-import { answerFacts } from '../format'
+import { answerFacts, recallBody } from '../format'
 import { useChatStore } from '../store'
 import { Feedback } from './Feedback'
 import { AnswerMarkdown } from './Markdown'
@@ -22,7 +22,8 @@ export function AssistantMessage(props: { message: ChatMessage; isLast: boolean;
   const regenerate = useChatStore((s) => s.regenerate)
   const stop = useChatStore((s) => s.stop)
   const streaming = m.status === 'streaming' || stream !== undefined
-  const text = streaming && stream ? stream.text : m.content
+  const raw = streaming && stream ? stream.text : m.content
+  const text = m.mode === 'recall' && !streaming ? recallBody(raw) : raw
   const citations = m.citations.length > 0 ? m.citations : (stream?.citations ?? [])
   const showPhase = streaming && (!stream || stream.phase !== 'streaming' || text === '')
   const failed = !streaming && (m.status === 'error' || m.status === 'incomplete')

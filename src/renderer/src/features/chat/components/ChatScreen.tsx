@@ -12,7 +12,7 @@ import { SectionEmptyState } from '../../../app/SectionEmptyState'
 import { isMac } from '../../../lib/platform'
 import '../chat.css'
 import { useLlmStore } from '../llm'
-import { useChatRoute } from '../route'
+import { replaceWithSession, useChatRoute } from '../route'
 import { openChatModelSettings } from '../settingsLink'
 import { useChatStore } from '../store'
 import { useChatEvents } from '../useChatEvents'
@@ -73,8 +73,12 @@ export function ChatScreen(): React.JSX.Element {
   const empty = useChatStore((s) => s.total === 0 && !s.archived && s.query.trim() === '' && s.sessionId === null && !s.sending)
 
   useEffect(() => {
-    if (profileId) void useChatStore.getState().show(route.sessionId)
-  }, [route.sessionId, profileId])
+    if (!profileId) return
+    const last = useChatStore.getState().sessionId
+    // The section link (#/chat) goes back to the conversation open last.
+    if (route.sessionId === null && !route.isNew && last) return replaceWithSession(last)
+    void useChatStore.getState().show(route.sessionId)
+  }, [route.sessionId, route.isNew, profileId])
 
   return (
     <div className="engram-chat">
