@@ -3,7 +3,7 @@
  * bridge use), then wires the shell around it: windows, tray, global shortcut, IPC. It
  * holds no feature logic. Everything that touches Electron lives in `./platform`.
  */
-import { app, BrowserWindow, session, type WebContents } from 'electron'
+import { app, BrowserWindow, safeStorage, session, type WebContents } from 'electron'
 import { join } from 'node:path'
 import { createAppCore, type AppCore } from './core/app-core'
 import { setAppRoot } from './core/paths'
@@ -66,7 +66,13 @@ function start(): void {
     databaseUrl: process.env['ENGRAM_DATABASE_URL'],
     role: 'app',
     mode: 'electron',
-    registerShortcut: (accelerator) => shortcut.register(accelerator)
+    registerShortcut: (accelerator) => shortcut.register(accelerator),
+    // The chat model's API key goes to the OS keychain. Linux without a keyring falls back
+    // to a hard-coded password ('basic_text'): the core's own key file is no worse there.
+    secrets: () =>
+      safeStorage.isEncryptionAvailable() && !(process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text')
+        ? { kind: 'safeStorage', encrypt: (plain) => safeStorage.encryptString(plain), decrypt: (b) => safeStorage.decryptString(b) }
+        : null
   })
 
   // Open the active profile early if it needs no passphrase; a locked or busy one is the
