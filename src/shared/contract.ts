@@ -31,7 +31,7 @@ import type {
   ChatImportStarted
 } from './types'
 import type { ChatMessage, ChatSession, ChatTurn, ChatStreamEvent, ExtractionResult, LlmStatus, LlmTestResult, MemoryProposal, SessionDetail, TraceRow, UsagePoint } from './chat'
-import type { WorkflowDuration, WorkflowEvent, WorkflowRun, WorkflowRunDetail, WorkflowRunPage, WorkflowSchedule } from './workflows'
+import type { WorkflowDuration, WorkflowEvent, WorkflowRun, WorkflowRunDetail, WorkflowRunPage, WorkflowSchedule, WorkflowUndoResult } from './workflows'
 
 /** A phantom marker carrying a channel's output type; outputs are produced by our own code. */
 export interface Out<T> {
@@ -390,8 +390,46 @@ export const contract = {
     output: out<TraceRow[]>()
   },
   /** Tokens per day per model, for the usage chart. */
-  'traces:usage': { input: z.object({ days: z.number().int().min(1).max(366).default(30) }).strict(), output: out<UsagePoint[]>() }
+  'traces:usage': { input: z.object({ days: z.number().int().min(1).max(366).default(30) }).strict(), output: out<UsagePoint[]>() },
   // ---- end of chat ----
+
+  // ---- Workflows: start, undo ----
+  /** Start a background workflow by hand (the Workflows screen's Start menu); answers the new run. */
+  'workflows:start': {
+    input: z.discriminatedUnion('name', [
+      z
+        .object({
+          name: z.literal('memories.consolidate'),
+          input: z.object({ threshold: z.number().min(0.5, 'A merge threshold below 0.5 would merge unrelated memories.').max(1).optional() }).strict().optional()
+        })
+        .strict(),
+      z
+        .object({
+          name: z.literal('digest.daily'),
+          input: z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Give the day as YYYY-MM-DD.').optional() }).strict().optional()
+        })
+        .strict(),
+      z.object({ name: z.literal('memories.tiering'), input: empty.optional() }).strict(),
+      z.object({ name: z.literal('maintenance'), input: empty.optional() }).strict(),
+      z.object({ name: z.literal('sessions.auto_archive'), input: empty.optional() }).strict(),
+      z
+        .object({
+          name: z.literal('embeddings.reembed'),
+          /** Re-embed every vector at this dimension (and model: only the loaded one). The UI confirms first. */
+          input: z
+            .object({
+              dim: z.number().int('Dimensions are a whole number.').min(32, 'Use at least 32 dimensions.').max(4096),
+              model: z.string().trim().min(1).max(200).optional()
+            })
+            .strict()
+        })
+        .strict()
+    ]),
+    output: out<WorkflowRun>()
+  },
+  /** Take back what a consolidation run did: its merged memories go, the originals come back exactly as they were. */
+  'workflows:undo': { input: z.object({ id }).strict(), output: out<WorkflowUndoResult>() },
+  // ---- end of workflows: start, undo ----
 } as const
 
 export type Contract = typeof contract

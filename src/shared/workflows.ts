@@ -105,3 +105,24 @@ export interface WorkflowEvent {
   /** A short note: a progress detail, "retrying in 4 s", an error in plain words. */
   detail: string | null
 }
+
+// ---- Workflows: start, undo ----
+/** Workflows a person can start from the Workflows screen (`workflows:start`). */
+export const STARTABLE_WORKFLOWS = ['memories.consolidate', 'digest.daily', 'memories.tiering', 'maintenance', 'embeddings.reembed', 'sessions.auto_archive'] as const
+export type StartableWorkflow = (typeof STARTABLE_WORKFLOWS)[number]
+/** Runs whose effect `workflows:undo` can take back. */
+export const UNDOABLE_WORKFLOWS: readonly string[] = ['memories.consolidate']
+
+export interface WorkflowUndoResult {
+  runId: string
+  /** Memories put back as they were. */
+  restored: number
+  /** Memories the run had made, removed. */
+  removed: number
+}
+
+/** The embedding space search and new vectors use (`embeddings.active` setting). */
+export interface ActiveEmbedding {
+  model: string
+  dim: number
+}

@@ -81,7 +81,10 @@ const VALID: Record<Channel, Record<string, unknown>> = {
   'llm:models': { baseUrl: 'http://127.0.0.1:11434/v1' },
   'llm:test': {},
   'traces:list': { limit: 10 },
-  'traces:usage': { days: 30 }
+  'traces:usage': { days: 30 },
+  // Workflows: start, undo.
+  'workflows:start': { name: 'digest.daily', input: { day: '2026-11-21' } },
+  'workflows:undo': { id: UUID }
 }
 
 const NOT_OBJECTS: unknown[] = [null, 0, -1, 3.14, '', 'payload', true, false, [], [1, 2], [{}]]

@@ -36,6 +36,12 @@ import { chatImportWorkflow } from '../features/chat-import/chat-import.workflow
 import { createChatImportService, type ChatImportService } from '../features/chat-import/chat-import.service'
 import { chatImportHandlers } from '../features/chat-import/chat-import.ipc'
 import { placeholderHandlers } from '../features/chat/placeholder.ipc'
+// Consolidation with undo, daily digest, re-embed, sessions auto-archive.
+import { consolidationWorkflow, createConsolidationService, type ConsolidationService } from '../features/consolidation/consolidation.workflow'
+import { DIGEST_WORKFLOW, digestWorkflow } from '../features/digest/digest.workflow'
+import { reembedWorkflow } from '../features/reembed/reembed.workflow'
+import { readActiveEmbedding } from '../features/reembed/active'
+import { SESSIONS_ARCHIVE_WORKFLOW, sessionsPolicyWorkflow } from '../features/sessions-policy/sessions-policy.workflow'
 // LLM provider, traces, secrets.
 import { createLlmService } from '../features/llm/llm.service'
 import type { LlmService } from '../features/llm/llm.types'
@@ -59,6 +65,8 @@ export interface ProfileServices {
   watcher: FolderWatcher
   /** ChatGPT / Claude export import. */
   chats: ChatImportService
+  /** Undo of consolidation runs. */
+  consolidation: ConsolidationService
   /** The chat model (OpenAI-compatible endpoint); every call writes a trace. */
   llm: LlmService
   close(): Promise<void>
@@ -168,9 +176,29 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
           importWorkflow({ embedder, filesDir: join(ctx.profileDir, 'files'), onChanged: (id) => documentsChanged([id]), passwordFor: (id) => passwords.get(id) }) as never,
           chatImportWorkflow({ embedder }) as never,
           tieringWorkflow(memories) as never,
-          maintenanceWorkflow() as never
+          maintenanceWorkflow() as never,
+          consolidationWorkflow({
+            duplicateThreshold: async () => {
+              const v = (await settings.get('memories.duplicate_threshold'))?.value
+              return typeof v === 'number' ? v : DEFAULT_DUPLICATE_THRESHOLD
+            },
+            llm: () => services.llm,
+            onChanged: (ids) => bus.emit('memories:changed', { ids, reason: 'merged' }),
+            enqueued: () => embeddingQueue.kick()
+          }) as never,
+          digestWorkflow({ llm: () => services.llm }) as never,
+          reembedWorkflow({ embedder, enqueued: () => embeddingQueue.kick() }) as never,
+          sessionsPolicyWorkflow({ onArchived: (ids) => bus.emit('sessions:changed', { ids }) }) as never
         ]
       })
+      // New vectors and queries use the profile's embedding space (set by a re-embed).
+      embedder.setOutputDim(null)
+      void readActiveEmbedding(ctx.db)
+        .then((a) => {
+          if (a && current === services) embedder.setOutputDim(a.dim)
+        })
+        .catch((e: unknown) => logger.warn('[engram] could not read the active embedding space', e))
+      const consolidation = createConsolidationService({ db: ctx.db, runner: workflows, onChanged: (ids) => bus.emit('memories:changed', { ids, reason: 'merged' }) })
       const offWorkflows = workflows.onEvent((e) => bus.emit('workflows:run', e))
       const documents = createDocumentsService({ db: ctx.db, runner: workflows, profileDir: ctx.profileDir, logger, passwords, onChanged: documentsChanged })
       // Folder watching and chat-export import. Watching runs only in the long-lived processes.
@@ -184,6 +212,8 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
           // Tiers every few hours, database housekeeping nightly; a machine that slept gets one catch-up run.
           await workflows.schedule(TIERING_WORKFLOW_NAME, { everyMinutes: TIER_INTERVAL_MINUTES }, {})
           await workflows.schedule(MAINTENANCE_WORKFLOW_NAME, { dailyAt: '03:30' }, {})
+          await workflows.schedule(DIGEST_WORKFLOW, { dailyAt: '07:00' }, {})
+          await workflows.schedule(SESSIONS_ARCHIVE_WORKFLOW, { everyMinutes: 6 * 60 }, {})
           await workflows.resumeAll()
         })().catch((e: unknown) => logger.warn('[engram] could not resume workflows', e))
       const secrets = createSecretsStore({ db: ctx.db, box: secretBox, warn: (m) => logger.warn(m) })
@@ -200,6 +230,7 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
         watcher,
         chats,
         llm,
+        consolidation,
         close: async () => {
           await watcher.close()
           documents.close()
@@ -245,7 +276,13 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     ...settingsHandlers(async () => (await services()).settings),
     ...memoriesHandlers(services),
     ...documentsHandlers(async () => (await services()).documents),
-    ...workflowsHandlers(async () => (await services()).workflows),
+    ...workflowsHandlers(
+      async () => (await services()).workflows,
+      async () => {
+        const s = await services()
+        return { undoConsolidation: (id: string) => s.consolidation.undo(id) }
+      }
+    ),
     ...watchHandlers(async () => (await services()).watcher),
     ...chatImportHandlers(async () => (await services()).chats),
     ...placeholderHandlers([...LLM_CHANNELS]),

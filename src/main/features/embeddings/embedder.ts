@@ -76,6 +76,22 @@ export interface EmbedderOptions {
 export interface EmbedOptions {
   /** 'high' goes ahead of queued bulk work (use it for search queries). */
   priority?: 'normal' | 'high'
+  /**
+   * A reduced output dimension (Matryoshka-style: the first `dim` values, renormalised),
+   * for models trained for it. Default: `setOutputDim()`'s, else the model's own.
+   */
+  dim?: number
+}
+
+/** The first `dim` values of a unit vector, scaled back to unit length. */
+export function truncateVector(v: Float32Array, dim: number): Float32Array {
+  if (dim >= v.length) return v
+  const out = v.slice(0, dim)
+  let norm = 0
+  for (let i = 0; i < dim; i++) norm += (out[i] as number) * (out[i] as number)
+  norm = Math.sqrt(norm) || 1
+  for (let i = 0; i < dim; i++) out[i] = (out[i] as number) / norm
+  return out
 }
 
 export interface Embedder {
@@ -87,6 +103,8 @@ export interface Embedder {
   countTokens(texts: string[]): Promise<number[]>
   /** Returns an unsubscribe function. */
   onStatus(cb: (s: EmbedderStatus) => void): () => void
+  /** The output dimension of calls that name none (null: the model's own); set from the open profile's `embeddings.active`. */
+  setOutputDim(dim: number | null): void
   /** Point at another model directory; queued work is cancelled and the model reloads on next use. */
   setModelDir(dir: string | null): Promise<EmbedderStatus>
   /**
@@ -132,6 +150,8 @@ interface Pending {
 
 interface EmbedRequest {
   texts: string[]
+  /** Truncate to this many dimensions (null: as the model makes them). */
+  outDim: number | null
   out: Float32Array[]
   left: number
   model: string
@@ -171,6 +191,7 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
   const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE)
   const loadTimeoutMs = opts.loadTimeoutMs ?? 120_000
   let modelDir = opts.modelDir ?? null
+  let defaultOutDim: number | null = null
 
   let worker: Worker | null = null
   let disposed = false
@@ -367,10 +388,11 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
       const req = s.req
       for (let i = s.start; i < s.end; i++, row++) {
         // A copy: a caller keeping one vector should not keep the whole batch alive.
-        req.out[i] = m.vectors.slice(row * m.dim, (row + 1) * m.dim)
+        const v = m.vectors.slice(row * m.dim, (row + 1) * m.dim)
+        req.out[i] = req.outDim !== null && req.outDim < m.dim ? truncateVector(v, req.outDim) : v
       }
       req.model = m.modelName
-      req.dim = m.dim
+      req.dim = req.outDim !== null && req.outDim < m.dim ? req.outDim : m.dim
       req.left -= s.end - s.start
       if (req.left === 0 && !req.settled) {
         req.settled = true
@@ -480,13 +502,17 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
   async function embed(texts: string[], eo: EmbedOptions = {}): Promise<Embeddings> {
     checkTexts(texts)
     await ensureReady()
+    const outDim = eo.dim ?? defaultOutDim
+    if (outDim !== null && (!Number.isInteger(outDim) || outDim < 1 || outDim > (st.dim ?? 0)))
+      throw new AppError('validation', `${st.model} makes ${st.dim ?? '?'}-dimensional vectors; it cannot make ${outDim}. Choose ${st.dim ?? 'the model’s'} or fewer.`)
     return new Promise<Embeddings>((resolve, reject) => {
       const req: EmbedRequest = {
         texts: [...texts],
+        outDim,
         out: new Array<Float32Array>(texts.length),
         left: texts.length,
         model: st.model,
-        dim: st.dim ?? 0,
+        dim: outDim ?? st.dim ?? 0,
         fingerprint: st.fingerprint ?? '',
         resolve,
         reject,
@@ -597,6 +623,9 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
     onStatus(cb) {
       listeners.add(cb)
       return () => listeners.delete(cb)
+    },
+    setOutputDim(dim) {
+      defaultOutDim = dim
     },
     setModelDir,
     downloadModel,

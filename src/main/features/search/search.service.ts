@@ -12,6 +12,7 @@ import type { Knex } from 'knex'
 import type { SearchHit, SearchResponse, SearchSource } from '../../../shared/types'
 import { toVectorParam } from '../../db/vector'
 import type { Embedder } from '../embeddings/embedder'
+import { readActiveEmbedding } from '../reembed/active'
 
 export interface SearchInput {
   query: string
@@ -181,7 +182,9 @@ export function createSearchService({ db, embedder, recordAccess }: { db: Knex; 
     const state = embedder.status().state
     if (state === 'missing' || state === 'failed') return null
     try {
-      const [v] = await embedder.embed([query], { priority: 'high' })
+      // The profile's active embedding space (set by a re-embed), else the model's own.
+      const active = await readActiveEmbedding(db)
+      const [v] = await embedder.embed([query], { priority: 'high', ...(active ? { dim: active.dim } : {}) })
       return v ?? null
     } catch {
       return null

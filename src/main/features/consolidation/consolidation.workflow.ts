@@ -1,0 +1,280 @@
+/**
+ * Consolidation (`memories.consolidate`, heavy): finds clusters of near-duplicate memories
+ * and replaces each with one merged memory, keeping the originals in the archive, tagged
+ * with the run (`archived_by_run`), so that `undo(runId)` puts back exactly what was there.
+ *
+ * - find: nearest neighbours of every active memory through the HNSW index (cosine ≥ the
+ *   `memories.duplicate_threshold` setting), in batches with a checkpoint, plus memories
+ *   whose text is the same up to case, white space and punctuation; star clusters.
+ * - merge: one transaction per cluster (its members locked and re-checked, the merged memory,
+ *   the archived originals, the cluster record with the originals' rows, and the step's
+ *   checkpoint), so a crash or a cancel leaves whole clusters or none. The merged text is
+ *   extractive and deterministic, or written by the LLM when one is configured (falling back
+ *   to extractive when the LLM fails).
+ */
+import type { Knex } from 'knex'
+import { AppError } from '../../../shared/errors'
+import { eventsRepository } from '../events/events.repository'
+import type { LlmService } from '../llm/llm.types'
+import { memoriesRepository } from '../memories/memories.repository'
+import { contentHash, normalizeTopics } from '../memories/normalize'
+import { defineWorkflow, isTerminal, type WorkflowDefinition, type WorkflowRunner } from '../workflows/runner'
+import { workflowsRepository } from '../workflows/workflows.repository'
+import { buildClusters, extractiveMerge, leaderOrder, type ClusterCandidate, type Pair } from './consolidation.merge'
+import { consolidationRepository as repo } from './consolidation.repository'
+
+export const CONSOLIDATE_WORKFLOW = 'memories.consolidate'
+
+export interface ConsolidateInput {
+  /** Cosine similarity at or above which memories merge; default the duplicate threshold setting. */
+  threshold?: number
+}
+
+export interface ConsolidationDeps {
+  duplicateThreshold: () => Promise<number>
+  /** The LLM layer when it exists; `resolve()` answers null when none is configured. */
+  llm?: () => LlmService | null
+  onChanged?: (ids: string[]) => void
+  /** The merged memories wait to be embedded: wake the queue. */
+  enqueued?: () => void
+  /** Anchors per nearest-neighbour query (default 100). */
+  batchSize?: number
+}
+
+interface FindState {
+  dimIndex: number
+  after: string | null
+  pairs: Pair[]
+  scanned: number
+}
+
+interface FindOutput {
+  threshold: number
+  scanned: number
+  pairs: number
+  clusters: string[][]
+}
+
+interface MergeState {
+  next: number
+  merged: number
+  skipped: number
+  archived: number
+  llm: number
+}
+
+const NEIGHBOURS = 8
+
+type MemberRow = { id: string; content: string; type: string; topics: string[]; importance: number; pinned: boolean; access_count: number; last_accessed_at: string | null; created_at: string; status: string }
+
+async function llmMerge(llm: LlmService | null, contents: string[], signal: AbortSignal): Promise<string | null> {
+  if (!llm) return null
+  const config = await llm.resolve().catch(() => null)
+  if (!config) return null
+  const r = await llm.complete({
+    config,
+    kind: 'extract',
+    signal,
+    maxTokens: 800,
+    messages: [
+      {
+        role: 'system',
+        content:
+          'You merge near-duplicate personal notes into one note. Keep every distinct fact, name, date and number; drop repetition; do not add anything. Answer with the merged note only.'
+      },
+      { role: 'user', content: contents.map((c, i) => `Note ${i + 1}:\n${c}`).join('\n\n') }
+    ]
+  })
+  if (!r.ok || r.value.incomplete) return null
+  const text = r.value.content.trim()
+  return text && text.length <= 20_000 ? text : null
+}
+
+export function consolidationWorkflow(deps: ConsolidationDeps): WorkflowDefinition<ConsolidateInput> {
+  const batch = deps.batchSize ?? 100
+  return defineWorkflow<ConsolidateInput>({
+    name: CONSOLIDATE_WORKFLOW,
+    heavy: true,
+    steps: [
+      {
+        name: 'find',
+        weight: 2,
+        async run(ctx): Promise<FindOutput> {
+          const t = ctx.input?.threshold
+          const threshold = typeof t === 'number' && t > 0 && t <= 1 ? t : await deps.duplicateThreshold()
+          const dims = await repo.dims(ctx.db)
+          const st: FindState = (ctx.state as FindState | null) ?? { dimIndex: 0, after: null, pairs: [], scanned: 0 }
+          let total = 0
+          for (const d of dims) total += await repo.countCandidates(ctx.db, d)
+          for (; st.dimIndex < dims.length; st.dimIndex++, st.after = null) {
+            const dim = dims[st.dimIndex] as number
+            for (;;) {
+              if (ctx.signal.aborted) throw ctx.signal.reason
+              const r = await repo.nearPairs(ctx.db, dim, st.after, batch, threshold, NEIGHBOURS)
+              if (r.anchors === 0) break
+              st.pairs.push(...r.pairs)
+              st.after = r.last
+              st.scanned += r.anchors
+              await ctx.checkpoint(st)
+              ctx.progress(total ? st.scanned / total : 1, `${st.scanned} of ${total} memories compared`)
+            }
+          }
+          const pairs = [...st.pairs]
+          for (const group of await repo.looseDuplicateGroups(ctx.db)) for (const other of group.slice(1)) pairs.push({ a: group[0] as string, b: other, similarity: 1 })
+          const ids = [...new Set(pairs.flatMap((p) => [p.a, p.b]))]
+          const rows = await repo.candidates(ctx.db, ids)
+          const clusters = buildClusters(pairs, rows)
+          ctx.log('info', `Compared ${st.scanned} memories at cosine ≥ ${threshold}: ${clusters.length} cluster(s) to merge.`)
+          return { threshold, scanned: st.scanned, pairs: pairs.length, clusters }
+        }
+      },
+      {
+        name: 'merge',
+        weight: 3,
+        async run(ctx) {
+          const found = ctx.outputs['find'] as FindOutput
+          const st: MergeState = (ctx.state as MergeState | null) ?? { next: 0, merged: 0, skipped: 0, archived: 0, llm: 0 }
+          const llm = deps.llm?.() ?? null
+          const changed: string[] = []
+          for (; st.next < found.clusters.length; ) {
+            if (ctx.signal.aborted) throw ctx.signal.reason
+            const index = st.next
+            const members = found.clusters[index] as string[]
+            const before = (await ctx.db('memories').whereIn('id', members).select('id', 'content', 'importance', 'pinned', 'created_at', 'status')) as Array<{
+              id: string
+              content: string
+              importance: number
+              pinned: boolean
+              created_at: Date
+              status: string
+            }>
+            const ordered: ClusterCandidate[] = before
+              .filter((r) => r.status === 'active')
+              .map((r) => ({ id: r.id, content: r.content, importance: Number(r.importance), pinned: r.pinned, createdAt: r.created_at.getTime() }))
+              .sort(leaderOrder)
+            const fromLlm = ordered.length === members.length ? await llmMerge(llm, ordered.map((r) => r.content), ctx.signal).catch(() => null) : null
+            const text = fromLlm ?? extractiveMerge(ordered.map((r) => r.content))
+            const outcome = await ctx.db.transaction(async (trx) => {
+              const snapshot = (await repo.lockMembers(trx, members)) as unknown as MemberRow[]
+              const memberIds = ordered.map((r) => r.id)
+              const hash = contentHash(text)
+              const clash = await memoriesRepository.findActiveByHash(trx, hash)
+              if (snapshot.length !== members.length || snapshot.some((r) => r.status !== 'active') || ordered.length !== members.length || (clash && !members.includes(clash.id))) {
+                // Changed since it was found (edited, archived, deleted), or the merged text already exists elsewhere.
+                await ctx.checkpoint({ ...st, next: index + 1, skipped: st.skipped + 1 }, trx)
+                return null
+              }
+              const byId = new Map(snapshot.map((r) => [r.id, r]))
+              const rows = memberIds.map((id) => byId.get(id) as MemberRow)
+              const lead = rows[0] as MemberRow
+              const duplicates = await repo.duplicatesTouching(trx, members)
+              const event = await eventsRepository.append(trx, {
+                type: 'memory.consolidate',
+                source: 'workflow',
+                payload: { runId: ctx.runId, cluster: index, ids: memberIds, method: fromLlm ? 'llm' : 'extractive' }
+              })
+              await trx('memories').whereIn('id', members).update({ status: 'archived', archived_at: trx.fn.now(), archived_by_run: ctx.runId, updated_at: trx.fn.now() })
+              const merged = await memoriesRepository.insert(trx, {
+                content: text,
+                contentHash: hash,
+                type: lead.type,
+                topics: normalizeTopics(rows.flatMap((r) => r.topics)),
+                importance: Math.max(...rows.map((r) => Number(r.importance))),
+                pinned: rows.some((r) => r.pinned),
+                source: 'consolidation',
+                sourceEventId: event.id
+              })
+              const accessed = rows.map((r) => r.last_accessed_at).filter((x): x is string => x !== null).sort()
+              await trx('memories')
+                .where({ id: merged.id })
+                .update({
+                  access_count: rows.reduce((s, r) => s + r.access_count, 0),
+                  last_accessed_at: accessed.at(-1) ?? null,
+                  created_at: rows.map((r) => r.created_at).sort()[0]
+                })
+              await trx('memory_duplicates')
+                .where('status', 'pending')
+                .whereIn('memory_id', members)
+                .whereIn('candidate_id', members)
+                .update({ status: 'merged', resolved_at: trx.fn.now() })
+              await repo.insertCluster(trx, { runId: ctx.runId, index, mergedId: merged.id, memberIds, originals: snapshot, duplicates, method: fromLlm ? 'llm' : 'extractive' })
+              const next = { ...st, next: index + 1, merged: st.merged + 1, archived: st.archived + members.length, llm: st.llm + (fromLlm ? 1 : 0) }
+              await ctx.checkpoint(next, trx)
+              return { merged: merged.id, next }
+            })
+            if (outcome) {
+              Object.assign(st, outcome.next)
+              changed.push(outcome.merged, ...members)
+            } else {
+              st.next = index + 1
+              st.skipped += 1
+              ctx.log('info', `Cluster ${index + 1} changed since it was found; left as it is.`)
+            }
+            ctx.progress(st.next / found.clusters.length, `${st.next} of ${found.clusters.length} clusters`)
+            if (changed.length >= 200) deps.onChanged?.(changed.splice(0))
+          }
+          if (changed.length) deps.onChanged?.(changed)
+          if (st.merged) deps.enqueued?.()
+          return { clusters: found.clusters.length, merged: st.merged, archived: st.archived, skipped: st.skipped, llm: st.llm, undo: st.merged > 0 }
+        }
+      }
+    ]
+  })
+}
+
+export interface UndoResult {
+  runId: string
+  /** Originals back to active. */
+  restored: number
+  /** Merged memories removed. */
+  removed: number
+}
+
+export interface ConsolidationService {
+  /** Put back what a consolidation run did: the merged memories go, the originals return as they were. */
+  undo(runId: string): Promise<UndoResult>
+}
+
+export function createConsolidationService({ db, runner, onChanged }: { db: Knex; runner: WorkflowRunner; onChanged?: (ids: string[]) => void }): ConsolidationService {
+  return {
+    async undo(runId) {
+      const { run } = await runner.get(runId, { logLimit: 1 })
+      if (run.name !== CONSOLIDATE_WORKFLOW) throw new AppError('validation', 'Only a consolidation run can be undone.')
+      if (!isTerminal(run.status)) throw new AppError('conflict', 'This consolidation is still running. Cancel it or wait for it to finish, then undo.')
+      const clusters = (await repo.clustersOf(db, runId)).filter((c) => !c.undoneAt)
+      if (clusters.length === 0) throw new AppError('conflict', 'There is nothing to undo: this run merged nothing, or it was undone already.')
+      const out = await db.transaction(async (trx) => {
+        let restored = 0
+        let removed = 0
+        for (const c of clusters) {
+          const merged = await memoriesRepository.get(trx, c.mergedId)
+          if (merged && merged.status === 'superseded')
+            throw new AppError('conflict', `A merged memory was edited or merged again since ("${merged.content.slice(0, 60)}"). Undo stopped with nothing changed, so that edit is not lost.`)
+          const now = await repo.lockMembers(trx, c.memberIds)
+          if (now.length !== c.memberIds.length || now.some((r) => r['status'] !== 'archived' || r['archived_by_run'] !== runId))
+            throw new AppError('conflict', 'Some of the originals were restored, edited or deleted since the run. Undo stopped with nothing changed.')
+          if (merged) {
+            await trx('memories').where({ superseded_by: merged.id }).update({ superseded_by: null })
+            await trx('memories').where({ id: merged.id }).del()
+            removed++
+          }
+          for (const snap of c.originals) {
+            if (snap['status'] === 'active') {
+              const clash = await memoriesRepository.findActiveByHash(trx, String(snap['content_hash']))
+              if (clash) throw new AppError('conflict', `A memory with the same text as an original was added since ("${clash.content.slice(0, 60)}"). Archive or edit it, then undo again.`)
+            }
+            await repo.restoreRow(trx, snap)
+            restored++
+          }
+          await repo.restoreDuplicates(trx, c.memberIds, c.duplicates)
+          await trx('consolidation_clusters').where({ id: c.id }).update({ undone_at: trx.fn.now() })
+        }
+        await eventsRepository.append(trx, { type: 'memory.consolidate.undo', source: 'app', payload: { runId, clusters: clusters.length } })
+        await workflowsRepository.appendLog(trx, { runId, stepId: null, level: 'info', message: `Undone: ${restored} memories restored, ${removed} merged memories removed.`, at: new Date() })
+        return { runId, restored, removed }
+      })
+      onChanged?.([...clusters.flatMap((c) => [c.mergedId, ...c.memberIds])])
+      return out
+    }
+  }
+}
