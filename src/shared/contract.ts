@@ -31,6 +31,7 @@ import type {
   ChatImportStarted
 } from './types'
 import type { ChatMessage, ChatSession, ChatTurn, ChatStreamEvent, ExtractionResult, LlmStatus, LlmTestResult, MemoryProposal, SessionDetail, TraceRow, UsagePoint } from './chat'
+import type { ArchiveExportResult, ArchiveProgress, BackupStatus } from './types'
 import type { WorkflowDuration, WorkflowEvent, WorkflowRun, WorkflowRunDetail, WorkflowRunPage, WorkflowSchedule, WorkflowUndoResult } from './workflows'
 
 /** A phantom marker carrying a channel's output type; outputs are produced by our own code. */
@@ -121,6 +122,18 @@ const llmBaseUrl = z
   .url('Give the endpoint as a URL, for example http://localhost:11434/v1.')
   .refine((u) => /^https?:\/\//i.test(u), 'The endpoint must start with http:// or https://.')
 // ---- end of input helpers ----
+
+// ---- Profile archives: input helpers ----
+const fullPath = (what: string, example: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, `Give the ${what}.`)
+    .max(4096, 'That path is too long.')
+    .refine((p) => !p.includes('\u0000'), 'A path cannot contain a NUL character.')
+    .refine((p) => /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(p), `Give the ${what} as a full path (for example ${example}).`)
+const archivePassphrase = z.string().min(1, 'Enter the passphrase.').max(1024)
+// ---- end of profile archives: input helpers ----
 
 export const contract = {
   'app:info': { input: empty, output: out<AppInfo>() },
@@ -430,6 +443,39 @@ export const contract = {
   /** Take back what a consolidation run did: its merged memories go, the originals come back exactly as they were. */
   'workflows:undo': { input: z.object({ id }).strict(), output: out<WorkflowUndoResult>() },
   // ---- end of workflows: start, undo ----
+
+  // ---- Profile archives (src/main/features/profile-archive) ----
+  /**
+   * Write the open profile to one `.engram` archive (tables, documents, manifest with
+   * checksums), encrypted when a passphrase is given. In the browser harness the path is
+   * typed by the user; the Electron build asks main for a save dialog instead.
+   */
+  'profiles:export': {
+    input: z
+      .object({ path: fullPath('file to write', '/home/me/engram.engram'), passphrase: passphrase.optional(), overwrite: z.boolean().default(false) })
+      .strict(),
+    output: out<ArchiveExportResult>()
+  },
+  /** Make a new profile from an archive; works with no profile open and leaves the open one alone. */
+  'profiles:importArchive': {
+    input: z.object({ path: fullPath('archive', '/home/me/engram.engram'), passphrase: archivePassphrase.optional(), name: profileName.optional() }).strict(),
+    output: out<ProfileSummary>()
+  },
+  /** Scheduled backup of the open profile: a folder (null turns it off), a time of day, how many to keep. */
+  'backup:configure': {
+    input: z
+      .object({
+        folder: fullPath('backup folder', '/home/me/Backups').nullable(),
+        dailyAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Give the time as 24-hour HH:MM, like 03:00.'),
+        keep: z.number().int('Keep a whole number of backups.').min(1, 'Keep at least 1 backup.').max(365, 'Keep at most 365 backups.')
+      })
+      .strict(),
+    output: out<BackupStatus>()
+  },
+  'backup:status': { input: empty, output: out<BackupStatus>() },
+  /** Back up now to the configured folder; answers the workflow run. */
+  'backup:run': { input: empty, output: out<{ runId: string }>() }
+  // ---- end of profile archives ----
 } as const
 
 export type Contract = typeof contract
@@ -460,9 +506,11 @@ export interface EventMap {
   'sessions:changed': { ids: string[] }
   /** Memory proposals arrived or were decided. */
   'proposals:changed': { ids: string[] }
+  /** An export, import or backup is progressing. */
+  'archives:progress': ArchiveProgress
 }
 export type EventName = keyof EventMap
-export const EVENT_NAMES: EventName[] = ['profiles:changed', 'app:changed', 'capture:open', 'memories:changed', 'embeddings:status', 'embeddings:download', 'documents:changed', 'workflows:run', 'chat:stream', 'sessions:changed', 'proposals:changed']
+export const EVENT_NAMES: EventName[] = ['profiles:changed', 'app:changed', 'capture:open', 'memories:changed', 'embeddings:status', 'embeddings:download', 'documents:changed', 'workflows:run', 'chat:stream', 'sessions:changed', 'proposals:changed', 'archives:progress']
 export const isEventName = (name: unknown): name is EventName =>
   typeof name === 'string' && (EVENT_NAMES as string[]).includes(name)
 

@@ -264,3 +264,40 @@ export interface ChatImportSummary {
   /** Messages stored with a vector (0 when no embedding model was available). */
   embedded: number
 }
+
+// ---- Profile archives (src/main/features/profile-archive) ----
+/** Progress of an export, import or backup, pushed as `archives:progress`. */
+export interface ArchiveProgress {
+  operation: 'export' | 'import' | 'backup'
+  phase: 'reading' | 'tables' | 'files' | 'checking' | 'loading' | 'finishing'
+  /** Rows or bytes done in this phase, out of `total`. */
+  done: number
+  total: number
+  detail: string
+}
+
+export interface ArchiveExportResult {
+  path: string
+  bytes: number
+  tookMs: number
+}
+
+export interface BackupFile {
+  name: string
+  path: string
+  bytes: number
+  modifiedAt: string
+}
+
+export interface BackupStatus {
+  /** Null when scheduled backup is off. */
+  folder: string | null
+  /** 24-hour HH:MM, local time. */
+  dailyAt: string
+  /** How many backups of this profile are kept in the folder. */
+  keep: number
+  /** The last backup run, if any. */
+  lastRun: { id: string; status: string; at: string; path: string | null; bytes: number | null; error: string | null } | null
+  /** This profile's backups in the folder, newest first. */
+  backups: BackupFile[]
+}

@@ -84,7 +84,13 @@ const VALID: Record<Channel, Record<string, unknown>> = {
   'traces:usage': { days: 30 },
   // Workflows: start, undo.
   'workflows:start': { name: 'digest.daily', input: { day: '2026-11-21' } },
-  'workflows:undo': { id: UUID }
+  'workflows:undo': { id: UUID },
+  // Profile archives (paths in a folder that does not exist: a call that gets through answers not_found).
+  'profiles:export': { path: '/nonexistent-engram-fuzz/out.engram', passphrase: 'four words here', overwrite: false },
+  'profiles:importArchive': { path: '/nonexistent-engram-fuzz/in.engram', passphrase: 'pw', name: 'Fuzz import' },
+  'backup:configure': { folder: '/nonexistent-engram-fuzz', dailyAt: '03:00', keep: 7 },
+  'backup:status': {},
+  'backup:run': {}
 }
 
 const NOT_OBJECTS: unknown[] = [null, 0, -1, 3.14, '', 'payload', true, false, [], [1, 2], [{}]]

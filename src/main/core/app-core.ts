@@ -36,6 +36,10 @@ import { chatImportWorkflow } from '../features/chat-import/chat-import.workflow
 import { createChatImportService, type ChatImportService } from '../features/chat-import/chat-import.service'
 import { chatImportHandlers } from '../features/chat-import/chat-import.ipc'
 import { placeholderHandlers } from '../features/chat/placeholder.ipc'
+// Profile archives: export, import, scheduled backup.
+import { backupWorkflow } from '../features/profile-archive/backup.workflow'
+import { createProfileArchiveService } from '../features/profile-archive/profile-archive.service'
+import { profileArchiveHandlers } from '../features/profile-archive/profile-archive.ipc'
 // Consolidation with undo, daily digest, re-embed, sessions auto-archive.
 import { consolidationWorkflow, createConsolidationService, type ConsolidationService } from '../features/consolidation/consolidation.workflow'
 import { DIGEST_WORKFLOW, digestWorkflow } from '../features/digest/digest.workflow'
@@ -177,6 +181,7 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
           chatImportWorkflow({ embedder }) as never,
           tieringWorkflow(memories) as never,
           maintenanceWorkflow() as never,
+          backupWorkflow({ db: ctx.db, engine: ctx.engine.kind, profileDir: ctx.profileDir, profile: () => registry.read().profiles.find((p) => p.id === ctx.profile.id) ?? ctx.profile }) as never,
           consolidationWorkflow({
             duplicateThreshold: async () => {
               const v = (await settings.get('memories.duplicate_threshold'))?.value
@@ -257,6 +262,18 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     captureShortcut: registry.read().app.captureShortcut
   })
 
+  // Profile archives: export the open profile, import one as a new profile (no open profile needed), scheduled backup.
+  const archives = createProfileArchiveService({
+    registry,
+    engine: { databaseUrl: opts.databaseUrl, poolMax: opts.databasePoolMax },
+    session: async () => {
+      const s = await services()
+      return { ctx: s.ctx, workflows: s.workflows }
+    },
+    onProgress: (p) => bus.emit('archives:progress', p),
+    onProfilesChanged: () => bus.emit('profiles:changed', profiles.list())
+  })
+
   const handlers: Handlers = {
     'app:info': info,
     'app:setCaptureShortcut': ({ accelerator }) => {
@@ -285,6 +302,7 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     ),
     ...watchHandlers(async () => (await services()).watcher),
     ...chatImportHandlers(async () => (await services()).chats),
+    ...profileArchiveHandlers(archives),
     ...placeholderHandlers([...LLM_CHANNELS]),
     ...llmHandlers(services),
     'embeddings:status': embeddingStatus,
