@@ -8,7 +8,7 @@ import { migrations } from '../../migrations'
 import { toVectorParam } from '../../src/main/db/vector'
 import { tempDir } from '../helpers/core'
 
-const TABLES = ['events', 'sessions', 'messages', 'documents', 'document_chunks', 'memories', 'traces', 'workflow_runs', 'workflow_steps', 'workflow_logs', 'settings', 'settings_audit', 'embedding_spaces', 'memory_duplicates', 'workflow_schedules', 'watched_folders', 'secrets', 'memory_proposals']
+const TABLES = ['events', 'sessions', 'messages', 'documents', 'document_chunks', 'memories', 'traces', 'workflow_runs', 'workflow_steps', 'workflow_logs', 'settings', 'settings_audit', 'embedding_spaces', 'memory_duplicates', 'workflow_schedules', 'watched_folders', 'secrets', 'memory_proposals', 'consolidation_clusters', 'digests']
 
 let engine: Engine
 let dir: string
@@ -53,8 +53,10 @@ describe('migrations', () => {
     const cols = (await engine.knex.raw(
       "select table_name, column_name, udt_name from information_schema.columns where table_schema = 'public' and udt_name in ('vector', 'tsvector')"
     )).rows as Array<{ table_name: string; column_name: string; udt_name: string }>
-    expect(cols.filter((c) => c.udt_name === 'vector').map((c) => c.table_name).sort()).toEqual(['document_chunks', 'memories', 'messages'])
-    for (const c of cols) {
+    expect(cols.filter((c) => c.udt_name === 'vector' && c.column_name === 'embedding').map((c) => c.table_name).sort()).toEqual(['document_chunks', 'memories', 'messages'])
+    // A re-embed's staging column is empty at rest; it gets its HNSW index while a re-embed runs.
+    expect(cols.filter((c) => c.udt_name === 'vector' && c.column_name === 'embedding_next').map((c) => c.table_name).sort()).toEqual(['document_chunks', 'memories', 'messages'])
+    for (const c of cols.filter((x) => x.column_name !== 'embedding_next')) {
       const defs = idx.filter((i) => i.tablename === c.table_name).map((i) => i.indexdef)
       if (c.udt_name === 'vector') expect(defs.some((d) => /USING hnsw/.test(d) && d.includes(c.column_name) && d.includes('vector_cosine_ops'))).toBe(true)
       else expect(defs.some((d) => /USING gin/.test(d) && d.includes(`(${c.column_name})`))).toBe(true)
