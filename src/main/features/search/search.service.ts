@@ -12,6 +12,7 @@ import type { Knex } from 'knex'
 import type { SearchHit, SearchResponse, SearchSource } from '../../../shared/types'
 import { toVectorParam } from '../../db/vector'
 import type { Embedder } from '../embeddings/embedder'
+import { runStatement } from './statement'
 import { readActiveEmbedding } from '../reembed/active'
 
 export interface SearchInput {
@@ -91,14 +92,20 @@ interface HitRow {
   role: string | null
 }
 
-async function loadTuning(db: Knex): Promise<SearchTuning> {
-  const rows = (await db('settings').whereIn('key', Object.keys(TUNING_KEYS)).select('key', 'value')) as Array<{ key: string; value: unknown }>
+/** The tuning settings and the query's lexemes, in one round trip. */
+async function loadTuningAndLexemes(db: Knex, query: string): Promise<{ tuning: SearchTuning; lexemes: string[] }> {
+  const r = await db.raw(
+    `select coalesce(tsvector_to_array(to_tsvector('english', ?)), '{}') as l,
+            coalesce((select json_object_agg(key, value) from settings where key = any(?::text[])), '{}'::json) as t`,
+    [query, Object.keys(TUNING_KEYS)]
+  )
+  const row = r.rows[0] as { l: string[]; t: Record<string, unknown> }
   const t = { ...DEFAULT_TUNING }
-  for (const r of rows) {
-    const k = TUNING_KEYS[r.key]
-    if (k && typeof r.value === 'number' && Number.isFinite(r.value)) t[k] = r.value
+  for (const [key, value] of Object.entries(row.t)) {
+    const k = TUNING_KEYS[key]
+    if (k && typeof value === 'number' && Number.isFinite(value)) t[k] = value
   }
-  return t
+  return { tuning: t, lexemes: row.l }
 }
 
 
@@ -111,6 +118,7 @@ async function loadTuning(db: Knex): Promise<SearchTuning> {
  * A query with websearch syntax (quotes, -exclusions, "or") is taken as the user wrote it.
  */
 const OR_BUDGET_ROWS = 400
+const RECENT_VECTORS = 128
 const AND_TERMS = 4
 const STATS_TTL_MS = 10 * 60 * 1000
 
@@ -178,13 +186,27 @@ async function termStats(db: Knex, table: string, cache: Map<string, TermStats>)
 
 export function createSearchService({ db, embedder, recordAccess }: { db: Knex; embedder: Embedder; recordAccess: (ids: string[]) => void }): SearchService {
   const statsCache = new Map<string, TermStats>()
+  /** Recent query vectors (LRU), per model fingerprint: a repeated or re-run search skips the embedder. */
+  const recentVectors = new Map<string, Float32Array>()
   async function queryVector(query: string): Promise<Float32Array | null> {
     const state = embedder.status().state
     if (state === 'missing' || state === 'failed') return null
     try {
       // The profile's active embedding space (set by a re-embed), else the model's own.
       const active = await readActiveEmbedding(db)
+      const status = embedder.status()
+      const key = status.state === 'ready' && status.fingerprint ? `${status.fingerprint}\u0000${active?.dim ?? ''}\u0000${query}` : null
+      const cached = key ? recentVectors.get(key) : undefined
+      if (cached && key) {
+        recentVectors.delete(key)
+        recentVectors.set(key, cached)
+        return cached
+      }
       const [v] = await embedder.embed([query], { priority: 'high', ...(active ? { dim: active.dim } : {}) })
+      if (v && key) {
+        recentVectors.set(key, v)
+        if (recentVectors.size > RECENT_VECTORS) recentVectors.delete(recentVectors.keys().next().value as string)
+      }
       return v ?? null
     } catch {
       return null
@@ -194,11 +216,8 @@ export function createSearchService({ db, embedder, recordAccess }: { db: Knex; 
   return {
     async search(input) {
       const t0 = performance.now()
-      const tuning = await loadTuning(db)
-      const [vec, lexemes] = await Promise.all([
-        queryVector(input.query),
-        db.raw("select coalesce(tsvector_to_array(to_tsvector('english', ?)), '{}') as l", [input.query]).then((r) => r.rows[0].l as string[])
-      ])
+      // The query embedding (embedder thread) overlaps the database round trip.
+      const [vec, { tuning, lexemes }] = await Promise.all([queryVector(input.query), loadTuningAndLexemes(db, input.query)])
       const userSyntax = USER_SYNTAX.test(input.query)
       const k1 = Math.max(50, input.k * 5)
       const memoryOnly = (input.types?.length ?? 0) > 0 || (input.topics?.length ?? 0) > 0
@@ -310,21 +329,12 @@ export function createSearchService({ db, embedder, recordAccess }: { db: Knex; 
                  left join sessions se on se.id = g.session_id
                 order by t.score desc`)
 
-      const rows = await db.transaction(async (trx) => {
-        // Every branch is bounded by an index (GIN, HNSW, primary keys). Row estimates for
-        // tsquery matches are poor, and a sequential scan applying @@ to every row costs
-        // ~20 µs a row in WASM, so the planner is not given that choice.
-        await trx.raw('set local enable_seqscan = off')
-        if (vparam) {
-          await trx.raw(`set local hnsw.ef_search = ${Math.max(10, Math.min(1000, Math.round(tuning.efSearch)))}`)
-          await trx.raw('set local hnsw.iterative_scan = relaxed_order')
-        }
-        if (process.env['ENGRAM_SEARCH_EXPLAIN']) {
-          const plan = await trx.raw(`explain (analyze, costs off) ${sql.toString()}`, sql.bindings as Knex.RawBinding[])
-          console.error((plan.rows as Array<Record<string, string>>).map((x) => x['QUERY PLAN']).join('\n'))
-        }
-        return (await trx.raw(sql.toString(), sql.bindings as Knex.RawBinding[])).rows as HitRow[]
-      })
+      // Every branch is bounded by an index (GIN, HNSW, primary keys). Row estimates for
+      // tsquery matches are poor, and a sequential scan applying @@ to every row costs
+      // ~20 µs a row in WASM, so the planner is not given that choice.
+      const settings = ['enable_seqscan = off']
+      if (vparam) settings.push(`hnsw.ef_search = ${Math.max(10, Math.min(1000, Math.round(tuning.efSearch)))}`, 'hnsw.iterative_scan = relaxed_order')
+      const rows = await runStatement<HitRow>(db, sql.toString(), sql.bindings, { settings, explain: !!process.env['ENGRAM_SEARCH_EXPLAIN'] })
 
       const hits: SearchHit[] = rows.map((r): SearchHit => ({
         source: r.src,
