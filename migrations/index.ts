@@ -20,6 +20,7 @@ import * as m1300 from './20261122001300_watched_folders'
 import * as m1400 from './20261122001400_session_import_origin'
 import * as m1500 from './20261122001500_secrets'
 import * as m1510 from './20261122001510_memory_proposals'
+import * as m1520 from './20261122001520_proposal_source'
 import * as m1600 from './20261122001600_chat_answers'
 import * as m1800 from './20261122001800_workflows_archives'
 
@@ -45,6 +46,7 @@ export const migrations: ReadonlyArray<readonly [name: string, module: Migration
   ['20261122001400_session_import_origin', m1400],
   ['20261122001500_secrets', m1500],
   ['20261122001510_memory_proposals', m1510],
+  ['20261122001520_proposal_source', m1520],
   ['20261122001600_chat_answers', m1600],
   ['20261122001800_workflows_archives', m1800]
 ]

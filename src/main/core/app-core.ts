@@ -51,6 +51,9 @@ import { createLlmService } from '../features/llm/llm.service'
 import type { LlmService } from '../features/llm/llm.types'
 import { LLM_CHANNELS, llmHandlers } from '../features/llm/llm.ipc'
 import { createSecretsStore, localKeyBox, type SecretBox } from '../features/llm/secrets'
+// Memory extraction from chats, the proposals inbox.
+import { createExtractionService, type ExtractionService } from '../features/extraction/extraction.service'
+import { EXTRACTION_CHANNELS, extractionHandlers } from '../features/extraction/extraction.ipc'
 
 /** Near-duplicate threshold (cosine) when the profile has not set `memories.duplicate_threshold`. */
 export const DEFAULT_DUPLICATE_THRESHOLD = 0.92
@@ -73,6 +76,8 @@ export interface ProfileServices {
   consolidation: ConsolidationService
   /** The chat model (OpenAI-compatible endpoint); every call writes a trace. */
   llm: LlmService
+  /** Memories proposed from chats (review inbox); `scheduleQuiet` runs it once a session goes quiet. */
+  extraction: ExtractionService
   close(): Promise<void>
 }
 
@@ -223,20 +228,24 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
         })().catch((e: unknown) => logger.warn('[engram] could not resume workflows', e))
       const secrets = createSecretsStore({ db: ctx.db, box: secretBox, warn: (m) => logger.warn(m) })
       const llm = createLlmService({ db: ctx.db, settings, secrets, logger, ...opts.llm })
+      const search = createSearchService({ db: ctx.db, embedder, recordAccess: access.record })
+      const extraction = createExtractionService({ db: ctx.db, llm, memories, search, settings, logger, changed: (ids) => bus.emit('proposals:changed', { ids }) })
       embeddingQueue.kick()
       const services: ProfileServices = {
         ctx,
         settings,
         memories,
-        search: createSearchService({ db: ctx.db, embedder, recordAccess: access.record }),
+        search,
         embeddingQueue,
         workflows,
         documents,
         watcher,
         chats,
         llm,
+        extraction,
         consolidation,
         close: async () => {
+          await extraction.close()
           await watcher.close()
           documents.close()
           await workflows.close()
@@ -303,8 +312,9 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     ...watchHandlers(async () => (await services()).watcher),
     ...chatImportHandlers(async () => (await services()).chats),
     ...profileArchiveHandlers(archives),
-    ...placeholderHandlers([...LLM_CHANNELS]),
+    ...placeholderHandlers([...LLM_CHANNELS, ...EXTRACTION_CHANNELS]),
     ...llmHandlers(services),
+    ...extractionHandlers(async () => (await services()).extraction),
     'embeddings:status': embeddingStatus,
     'embeddings:download': async () => {
       await embedder.downloadModel({

@@ -72,6 +72,11 @@ export const tracesRepository = {
     }
   },
 
+  /** A call whose answer turned out unusable (e.g. JSON that could not be read) is an error after all. */
+  async markError(db: Knex, id: string, error: string): Promise<void> {
+    await db('traces').where({ id }).update({ status: 'error', error })
+  },
+
   async list(db: Knex, opts: { limit: number; sessionId?: string | undefined }): Promise<TraceRow[]> {
     const q = db<Row>('traces').select('id', 'kind', 'model', 'input_tokens', 'output_tokens', 'duration_ms', 'first_token_ms', 'status', 'error', 'session_id', 'created_at')
     if (opts.sessionId) q.where('session_id', opts.sessionId)
