@@ -4,6 +4,7 @@
  * commands act on the active profile, or on `--profile NAME`.
  */
 import { Command, Option } from 'commander'
+import { randomUUID } from 'node:crypto'
 import type { Channel, ChannelInput, ChannelOutput } from '../shared/contract'
 import { AppError, type AppErrorCode } from '../shared/errors'
 import type { ProfileSummary } from '../shared/types'
@@ -203,6 +204,60 @@ export function buildProgram(): Command {
       if (r.hits.length === 0) return out('Nothing found.')
       out(`${r.hits.length} results (${r.mode}, ${r.tookMs} ms)`)
       r.hits.forEach((h, i) => out(`${String(i + 1).padStart(2)}. [${h.source}] ${h.snippet.replace(/\s+/g, ' ')}  (${h.id})`))
+    })
+
+  program
+    .command('chat <question>')
+    .description('ask your memory: an answer grounded in your memories, documents and chats, with numbered sources (a recall answer when no chat model is set up)')
+    .option('--session <id>', 'continue this chat')
+    .option('--json', 'print the final turn as JSON')
+    .action(async (question: string, o: { session?: string; json?: boolean }) => {
+      await openTarget(g())
+      const c = getCore(g())
+      const s = await c.services()
+      // Deltas are streamed to stdout as they arrive (events can come before chat:send returns).
+      let messageId: string | null = null
+      const early: Array<{ messageId: string; delta?: string | undefined; phase: string }> = []
+      let streamed = false
+      const write = (e: { messageId: string; delta?: string | undefined; phase: string }): void => {
+        if (e.messageId !== messageId || e.phase !== 'streaming' || !e.delta) return
+        process.stdout.write(e.delta)
+        streamed = true
+      }
+      const off = c.bus.on('chat:stream', (e) => {
+        if (o.json) return
+        if (messageId === null) early.push(e)
+        else write(e)
+      })
+      try {
+        const t = await call(g(), 'chat:send', { content: question, clientId: `cli-${randomUUID()}`, ...(o.session ? { sessionId: o.session } : {}) })
+        messageId = t.assistantMessage.id
+        for (const e of early) write(e)
+        const stop = (): void => void s.chat.stop(t.assistantMessage.id)
+        process.once('SIGINT', stop)
+        const final = await s.chat.settled(t.assistantMessage.id)
+        process.off('SIGINT', stop)
+        // A one-shot process waits for the background embedding of the new messages.
+        await s.embeddingQueue.drain()
+        const session = await call(g(), 'sessions:get', { id: t.session.id })
+        if (o.json) return json({ session: session.session, userMessage: t.userMessage, assistantMessage: final })
+        if (streamed) out('')
+        else out(final.content)
+        if (final.citations.length) {
+          out('')
+          out('Sources:')
+          for (const x of final.citations) {
+            const where = x.source === 'document' ? ` (document ${x.documentId}${x.page ? `, page ${x.page}` : ''}, characters ${x.start}-${x.end})` : x.source === 'message' ? ` (chat ${x.sessionId})` : ''
+            out(`[${x.n}] ${x.source}: ${x.title}  ${x.id}${where}`)
+          }
+        }
+        if (final.error) process.stderr.write(`engram: ${final.error}\n`)
+        out('')
+        out(`session ${session.session.id}  "${session.session.title}"`)
+        if (final.status === 'error') process.exitCode = 1
+      } finally {
+        off()
+      }
     })
 
   program

@@ -46,6 +46,9 @@ import { DIGEST_WORKFLOW, digestWorkflow } from '../features/digest/digest.workf
 import { reembedWorkflow } from '../features/reembed/reembed.workflow'
 import { readActiveEmbedding } from '../features/reembed/active'
 import { SESSIONS_ARCHIVE_WORKFLOW, sessionsPolicyWorkflow } from '../features/sessions-policy/sessions-policy.workflow'
+// Chat sessions and grounded answers.
+import { createChatService, type ChatService } from '../features/chat/chat.service'
+import { CHAT_CHANNELS, chatHandlers } from '../features/chat/chat.ipc'
 // LLM provider, traces, secrets.
 import { createLlmService } from '../features/llm/llm.service'
 import type { LlmService } from '../features/llm/llm.types'
@@ -78,6 +81,8 @@ export interface ProfileServices {
   llm: LlmService
   /** Memories proposed from chats (review inbox); `scheduleQuiet` runs it once a session goes quiet. */
   extraction: ExtractionService
+  /** Chat sessions and grounded answers (recall mode with no model). */
+  chat: ChatService
   close(): Promise<void>
 }
 
@@ -230,6 +235,19 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
       const llm = createLlmService({ db: ctx.db, settings, secrets, logger, ...opts.llm })
       const search = createSearchService({ db: ctx.db, embedder, recordAccess: access.record })
       const extraction = createExtractionService({ db: ctx.db, llm, memories, search, settings, logger, changed: (ids) => bus.emit('proposals:changed', { ids }) })
+      const chat = createChatService({
+        db: ctx.db,
+        search,
+        memories,
+        settings,
+        llm,
+        emit: { stream: (e) => bus.emit('chat:stream', e), sessionsChanged: (ids) => bus.emit('sessions:changed', { ids }) },
+        kickEmbeddings: () => embeddingQueue.kick(),
+        onAnswered: (sessionId) => extraction.scheduleQuiet(sessionId),
+        logger,
+        // Under the PGlite lock no other process can be writing this profile's answers.
+        recoverOnStart: ctx.engine.kind === 'pglite'
+      })
       embeddingQueue.kick()
       const services: ProfileServices = {
         ctx,
@@ -244,7 +262,9 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
         llm,
         extraction,
         consolidation,
+        chat,
         close: async () => {
+          await chat.close()
           await extraction.close()
           await watcher.close()
           documents.close()
@@ -312,9 +332,10 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     ...watchHandlers(async () => (await services()).watcher),
     ...chatImportHandlers(async () => (await services()).chats),
     ...profileArchiveHandlers(archives),
-    ...placeholderHandlers([...LLM_CHANNELS, ...EXTRACTION_CHANNELS]),
+    ...placeholderHandlers([...LLM_CHANNELS, ...EXTRACTION_CHANNELS, ...CHAT_CHANNELS]),
     ...llmHandlers(services),
     ...extractionHandlers(async () => (await services()).extraction),
+    ...chatHandlers(async () => (await services()).chat),
     'embeddings:status': embeddingStatus,
     'embeddings:download': async () => {
       await embedder.downloadModel({
