@@ -35,7 +35,6 @@ import { watchHandlers } from '../features/documents/watch/watch.ipc'
 import { chatImportWorkflow } from '../features/chat-import/chat-import.workflow'
 import { createChatImportService, type ChatImportService } from '../features/chat-import/chat-import.service'
 import { chatImportHandlers } from '../features/chat-import/chat-import.ipc'
-import { placeholderHandlers } from '../features/chat/placeholder.ipc'
 // Profile archives: export, import, scheduled backup.
 import { backupWorkflow } from '../features/profile-archive/backup.workflow'
 import { createProfileArchiveService } from '../features/profile-archive/profile-archive.service'
@@ -48,15 +47,15 @@ import { readActiveEmbedding } from '../features/reembed/active'
 import { SESSIONS_ARCHIVE_WORKFLOW, sessionsPolicyWorkflow } from '../features/sessions-policy/sessions-policy.workflow'
 // Chat sessions and grounded answers.
 import { createChatService, type ChatService } from '../features/chat/chat.service'
-import { CHAT_CHANNELS, chatHandlers } from '../features/chat/chat.ipc'
+import { chatHandlers } from '../features/chat/chat.ipc'
 // LLM provider, traces, secrets.
 import { createLlmService } from '../features/llm/llm.service'
 import type { LlmService } from '../features/llm/llm.types'
-import { LLM_CHANNELS, llmHandlers } from '../features/llm/llm.ipc'
+import { llmHandlers } from '../features/llm/llm.ipc'
 import { createSecretsStore, localKeyBox, type SecretBox } from '../features/llm/secrets'
 // Memory extraction from chats, the proposals inbox.
 import { createExtractionService, type ExtractionService } from '../features/extraction/extraction.service'
-import { EXTRACTION_CHANNELS, extractionHandlers } from '../features/extraction/extraction.ipc'
+import { extractionHandlers } from '../features/extraction/extraction.ipc'
 
 /** Near-duplicate threshold (cosine) when the profile has not set `memories.duplicate_threshold`. */
 export const DEFAULT_DUPLICATE_THRESHOLD = 0.92
@@ -332,7 +331,6 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     ...watchHandlers(async () => (await services()).watcher),
     ...chatImportHandlers(async () => (await services()).chats),
     ...profileArchiveHandlers(archives),
-    ...placeholderHandlers([...LLM_CHANNELS, ...EXTRACTION_CHANNELS, ...CHAT_CHANNELS]),
     ...llmHandlers(services),
     ...extractionHandlers(async () => (await services()).extraction),
     ...chatHandlers(async () => (await services()).chat),
