@@ -3,9 +3,10 @@ import { useNavigation } from '../../app/navigation'
 import { notifyError, useNotifications } from '../notifications/store'
 import { useArchiveStore, type ArchiveKind } from './store'
 
-const WORDS: Record<ArchiveKind, { one: string; section: 'memories' | 'documents'; back: string }> = {
+const WORDS: Record<ArchiveKind, { one: string; section: 'memories' | 'documents' | 'chat'; back: string }> = {
   memories: { one: 'Memory', section: 'memories', back: 'It is back in Memories and in search.' },
-  documents: { one: 'Document', section: 'documents', back: 'It is back in Documents and in search.' }
+  documents: { one: 'Document', section: 'documents', back: 'It is back in Documents and in search.' },
+  sessions: { one: 'Chat', section: 'chat', back: 'It is back in the Chat list and in search.' }
 }
 
 export function restoreItem(kind: ArchiveKind, id: string): void {

@@ -3,6 +3,7 @@
  * match (every word, any case, accents ignored) over what is loaded, and dates in words.
  */
 import type { DocumentSummary, Memory } from '../../../../shared/types'
+import type { ChatSession } from '../../../../shared/chat'
 
 const numberFormat = new Intl.NumberFormat()
 export const formatCount = (n: number): string => numberFormat.format(n)
@@ -23,6 +24,9 @@ export const memoryMatches = (m: Memory, words: string[]): boolean =>
 
 export const documentMatches = (d: DocumentSummary, words: string[]): boolean =>
   words.length === 0 || matches([d.name, d.format ?? '', d.originalPath ?? ''].join('\n'), words)
+
+export const sessionMatches = (s: ChatSession, words: string[]): boolean =>
+  words.length === 0 || matches([s.title, s.importedFrom ?? ''].join('\n'), words)
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' })
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })

@@ -1,6 +1,7 @@
 /**
- * The Archive screen's state: archived memories (`memories:list` status 'archived') and
- * archived documents (`documents:list` archived: true), each in pages of 200 with its own
+ * The Archive screen's state: archived memories (`memories:list` status 'archived'),
+ * archived documents (`documents:list` archived: true) and archived chat sessions
+ * (`sessions:list` archived: true), each in pages of 200 with its own
  * search text (a client-side filter over what is loaded), Restore, and Purge behind a
  * confirmation. `memories:changed` and `documents:changed` schedule one debounced refresh
  * of the tab they are about, reloading everything loaded (up to 500) in one call.
@@ -8,13 +9,15 @@
 import { create } from 'zustand'
 import type { AppError } from '../../../../shared/errors'
 import type { DocumentSummary, Memory } from '../../../../shared/types'
+import type { ChatSession } from '../../../../shared/chat'
 import { api, toAppError } from '../../lib/api'
 
 export const PAGE_SIZE = 200
 const REFRESH_MAX = 500
 export const REFRESH_DEBOUNCE_MS = 300
 
-export type ArchiveKind = 'memories' | 'documents'
+export type ArchiveKind = 'memories' | 'documents' | 'sessions'
+export const ARCHIVE_KINDS: readonly ArchiveKind[] = ['memories', 'documents', 'sessions']
 
 export interface TabState<T> {
   items: T[]
@@ -39,6 +42,7 @@ interface ArchiveStore {
   tab: ArchiveKind
   memories: TabState<Memory>
   documents: TabState<DocumentSummary>
+  sessions: TabState<ChatSession>
   /** Restore or purge in flight, by id. */
   busy: Record<string, 'restore' | 'purge'>
   confirm: PurgeTarget | null
@@ -61,11 +65,12 @@ const INITIAL = {
   tab: 'memories' as ArchiveKind,
   memories: emptyTab<Memory>(),
   documents: emptyTab<DocumentSummary>(),
+  sessions: emptyTab<ChatSession>(),
   busy: {} as Record<string, 'restore' | 'purge'>,
   confirm: null
 } satisfies Partial<ArchiveStore>
 
-const generation: Record<ArchiveKind, number> = { memories: 0, documents: 0 }
+const generation: Record<ArchiveKind, number> = { memories: 0, documents: 0, sessions: 0 }
 const timers: Partial<Record<ArchiveKind, ReturnType<typeof setTimeout>>> = {}
 
 type Page<T> = { items: T[]; total: number; nextCursor: string | null }
@@ -74,12 +79,17 @@ type Page<T> = { items: T[]; total: number; nextCursor: string | null }
 export interface ArchiveItems {
   memories: Memory
   documents: DocumentSummary
+  sessions: ChatSession
 }
 
 async function fetchPage<K extends ArchiveKind>(kind: K, cursor: string | undefined, limit: number): Promise<Page<ArchiveItems[K]>> {
   const at = cursor ? { cursor } : {}
-  const page: Page<Memory> | Page<DocumentSummary> =
-    kind === 'memories' ? await api.invoke('memories:list', { status: 'archived', sort: 'recent', limit, ...at }) : await api.invoke('documents:list', { archived: true, limit, ...at })
+  const page: Page<Memory> | Page<DocumentSummary> | Page<ChatSession> =
+    kind === 'memories'
+      ? await api.invoke('memories:list', { status: 'archived', sort: 'recent', limit, ...at })
+      : kind === 'documents'
+        ? await api.invoke('documents:list', { archived: true, limit, ...at })
+        : await api.invoke('sessions:list', { archived: true, limit, ...at })
   return page as Page<ArchiveItems[K]>
 }
 
@@ -122,10 +132,11 @@ export const useArchiveStore = create<ArchiveStore>((set, get) => {
     ...INITIAL,
 
     reset(profileId) {
-      generation.memories++
-      generation.documents++
-      for (const k of ['memories', 'documents'] as const) clearTimeout(timers[k])
-      set({ ...INITIAL, memories: emptyTab<Memory>(), documents: emptyTab<DocumentSummary>(), profileId })
+      for (const k of ARCHIVE_KINDS) {
+        generation[k]++
+        clearTimeout(timers[k])
+      }
+      set({ ...INITIAL, memories: emptyTab<Memory>(), documents: emptyTab<DocumentSummary>(), sessions: emptyTab<ChatSession>(), profileId })
     },
 
     async load(kind) {
@@ -168,7 +179,8 @@ export const useArchiveStore = create<ArchiveStore>((set, get) => {
       set({ busy: { ...get().busy, [id]: 'restore' } })
       try {
         if (kind === 'memories') await api.invoke('memories:restore', { id })
-        else await api.invoke('documents:restore', { id })
+        else if (kind === 'documents') await api.invoke('documents:restore', { id })
+        else await api.invoke('sessions:restore', { id })
         drop(kind, id)
         get().scheduleRefresh(kind)
       } finally {
@@ -186,7 +198,8 @@ export const useArchiveStore = create<ArchiveStore>((set, get) => {
       try {
         // The core keeps a memory's undo token for a while; the dialog promised no undo, so it is not offered.
         if (kind === 'memories') await api.invoke('memories:delete', { id })
-        else await api.invoke('documents:delete', { id })
+        else if (kind === 'documents') await api.invoke('documents:delete', { id })
+        else await api.invoke('sessions:delete', { id })
         drop(kind, id)
         get().scheduleRefresh(kind)
       } finally {

@@ -1,13 +1,14 @@
 /**
- * While the Archive screen is open: load both tabs for the active profile, refresh a tab
- * when its kind changes anywhere (`memories:changed`, `documents:changed`), and reload
+ * While the Archive screen is open: load its tabs for the active profile, refresh a tab
+ * when its kind changes anywhere (`memories:changed`, `documents:changed`,
+ * `sessions:changed`), and reload
  * after a bridge reconnect (events may have been missed).
  */
 import { useEffect } from 'react'
 import { api } from '../../lib/api'
 import { useConnectionStore } from '../../lib/connection-store'
 import { useActiveProfile } from '../profiles/store'
-import { useArchiveStore } from './store'
+import { ARCHIVE_KINDS, useArchiveStore } from './store'
 
 export function useArchiveEvents(): void {
   const profileId = useActiveProfile()?.id ?? null
@@ -18,19 +19,16 @@ export function useArchiveEvents(): void {
     const store = useArchiveStore.getState()
     if (store.profileId === profileId) {
       // Back on the screen: keep the tab and search text, catch up on what changed.
-      store.scheduleRefresh('memories')
-      store.scheduleRefresh('documents')
+      for (const k of ARCHIVE_KINDS) store.scheduleRefresh(k)
       return
     }
     store.reset(profileId)
-    void store.load('memories')
-    void store.load('documents')
+    for (const k of ARCHIVE_KINDS) void store.load(k)
   }, [profileId])
 
   useEffect(() => {
     if (reconnects === 0) return
-    useArchiveStore.getState().scheduleRefresh('memories')
-    useArchiveStore.getState().scheduleRefresh('documents')
+    for (const k of ARCHIVE_KINDS) useArchiveStore.getState().scheduleRefresh(k)
   }, [reconnects])
 
   useEffect(() => {
@@ -39,7 +37,8 @@ export function useArchiveEvents(): void {
         // Embedding progress and tier moves do not change what the archive shows.
         if (e.reason !== 'embedded' && e.reason !== 'tiered') useArchiveStore.getState().scheduleRefresh('memories')
       }),
-      api.on('documents:changed', () => useArchiveStore.getState().scheduleRefresh('documents'))
+      api.on('documents:changed', () => useArchiveStore.getState().scheduleRefresh('documents')),
+      api.on('sessions:changed', () => useArchiveStore.getState().scheduleRefresh('sessions'))
     ]
     return () => offs.forEach((off) => off())
   }, [])

@@ -1,6 +1,7 @@
 /** Cancel and Retry as the user sees them: the call, and a note only when it did not work. */
 import { notifyError, notifySuccess } from '../notifications/store'
-import { workflowLabel } from './format'
+import { api } from '../../lib/api'
+import { plural, workflowLabel } from './format'
 import { useWorkflowsStore } from './store'
 
 export function cancelRun(id: string): void {
@@ -16,4 +17,14 @@ export function retryRun(id: string): void {
     .retry(id)
     .then((run) => notifySuccess(`${workflowLabel(run.name)} is running again`, 'It continues from its first unfinished step.'))
     .catch((err: unknown) => notifyError(err, 'Could not retry the run'))
+}
+
+export async function undoRun(id: string): Promise<void> {
+  try {
+    const r = await api.invoke('workflows:undo', { id })
+    notifySuccess('Consolidation undone', `${plural(r.restored, 'memory', 'memories')} restored, ${plural(r.removed, 'merged memory', 'merged memories')} removed.`)
+    useWorkflowsStore.getState().scheduleRefresh(true)
+  } catch (err) {
+    notifyError(err, 'Could not undo the consolidation')
+  }
 }

@@ -13,7 +13,11 @@ const KNOWN_WORKFLOWS: Record<string, string> = {
   'document.import': 'Document import',
   'chat.import': 'Chat import',
   'memories.tiering': 'Memory tiering',
-  maintenance: 'Database maintenance'
+  maintenance: 'Database maintenance',
+  'memories.consolidate': 'Consolidation',
+  'digest.daily': 'Daily digest',
+  'embeddings.reembed': 'Re-embed',
+  'sessions.auto_archive': 'Chat auto-archive'
 }
 
 /** "document.import" → "Document import"; unknown names are made readable the same way. */

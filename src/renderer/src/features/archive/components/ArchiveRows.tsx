@@ -1,11 +1,12 @@
 /**
- * One archived memory or document: what it is, when it was archived, and its two actions,
+ * One archived memory, document or chat: what it is, when it was archived, and its two actions,
  * Restore and Delete forever (which asks first). Plain buttons in the Tab order.
  */
 import { Badge, Button, Group, Paper, Stack, Text } from '@mantine/core'
-import { IconArchiveOff, IconFileText, IconTrash } from '@tabler/icons-react'
+import { IconArchiveOff, IconFileText, IconMessages, IconTrash } from '@tabler/icons-react'
 import { memo } from 'react'
 import type { DocumentSummary, Memory } from '../../../../../shared/types'
+import type { ChatSession } from '../../../../../shared/chat'
 import { restoreItem } from '../actions'
 import { formatAgo, formatBytes, formatDateTime, plural } from '../format'
 import { useArchiveStore, type ArchiveKind } from '../store'
@@ -106,6 +107,35 @@ export const ArchivedDocumentRow = memo(function ArchivedDocumentRow(props: { do
           </Text>
         </Stack>
         <RowActions kind="documents" id={d.id} label={d.name} name={d.name} />
+      </Group>
+    </Paper>
+  )
+})
+
+export const ArchivedSessionRow = memo(function ArchivedSessionRow(props: { session: ChatSession }): React.JSX.Element {
+  const s = props.session
+  const facts = [
+    plural(s.messageCount, 'message', 'messages'),
+    s.lastMessageAt ? `last message ${formatAgo(s.lastMessageAt)}` : `started ${formatAgo(s.createdAt)}`,
+    s.importedFrom ? `imported from ${s.importedFrom === 'chatgpt' ? 'ChatGPT' : s.importedFrom === 'claude' ? 'Claude' : s.importedFrom}` : null
+  ].filter(Boolean)
+  return (
+    <Paper component="li" withBorder radius="md" p="sm" className="engram-archive-row" data-id={s.id}>
+      <Group gap="md" wrap="nowrap" justify="space-between" align="flex-start">
+        <Stack gap={4} style={{ minWidth: 0, flex: 1 }}>
+          <Group gap={8} wrap="nowrap">
+            <IconMessages size={18} stroke={1.6} aria-hidden="true" style={{ flexShrink: 0, color: 'var(--mantine-color-dimmed)' }} />
+            <Text size="sm" fw={500} truncate="end" title={s.title}>
+              {s.title}
+            </Text>
+          </Group>
+          <Text size="xs" c="dimmed" pl={26}>
+            {facts.join(' · ')}
+            {' · '}
+            <span title={s.archivedAt ? formatDateTime(s.archivedAt) : undefined}>{s.archivedAt ? `Archived ${formatAgo(s.archivedAt)}` : 'Archived'}</span>
+          </Text>
+        </Stack>
+        <RowActions kind="sessions" id={s.id} label={s.title} name={shortName(s.title)} />
       </Group>
     </Paper>
   )

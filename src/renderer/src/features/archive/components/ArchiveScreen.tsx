@@ -1,19 +1,19 @@
 /**
- * Archive: what was put away, by kind — memories and documents — each with a search over
- * what is loaded (pages of 200, "Load more" to reach further), Restore, and Delete forever
- * behind a confirmation. Conversations get a tab once chat exists (a `sessions:list`
- * channel in the contract); until then there is none rather than an empty promise.
+ * Archive: what was put away, by kind — memories, documents and chats — each with a search
+ * over what is loaded (pages of 200, "Load more" to reach further), Restore, and Delete
+ * forever behind a confirmation. Chats are archived by hand or by the auto-archive policy
+ * (`sessions.auto_archive_days`).
  */
 import { Alert, Badge, Button, Center, CloseButton, Group, Loader, Stack, Tabs, Text, TextInput } from '@mantine/core'
-import { IconArchive, IconBulb, IconFileText, IconSearch } from '@tabler/icons-react'
+import { IconArchive, IconBulb, IconFileText, IconMessages, IconSearch } from '@tabler/icons-react'
 import { useMemo } from 'react'
 import { SectionEmptyState } from '../../../app/SectionEmptyState'
 import { SectionPage } from '../../../app/SectionPage'
 import { useNavigation } from '../../../app/navigation'
-import { documentMatches, formatCount, memoryMatches, plural, queryWords } from '../format'
+import { documentMatches, formatCount, memoryMatches, plural, queryWords, sessionMatches } from '../format'
 import { useArchiveStore, type ArchiveItems, type ArchiveKind, type TabState } from '../store'
 import { useArchiveEvents } from '../useArchiveEvents'
-import { ArchivedDocumentRow, ArchivedMemoryRow } from './ArchiveRows'
+import { ArchivedDocumentRow, ArchivedMemoryRow, ArchivedSessionRow } from './ArchiveRows'
 import { PurgeConfirmModal } from './PurgeConfirmModal'
 
 interface TabWords {
@@ -23,7 +23,7 @@ interface TabWords {
   icon: typeof IconBulb
   emptyTitle: string
   emptyText: string
-  section: 'memories' | 'documents'
+  section: 'memories' | 'documents' | 'chat'
 }
 
 const TABS: Record<ArchiveKind, TabWords> = {
@@ -44,6 +44,15 @@ const TABS: Record<ArchiveKind, TabWords> = {
     emptyTitle: 'No archived documents',
     emptyText: 'Archive a document on the Documents screen, or remove a file from a watched folder: it waits here.',
     section: 'documents'
+  },
+  sessions: {
+    label: 'Chats',
+    one: 'archived chat',
+    many: 'archived chats',
+    icon: IconMessages,
+    emptyTitle: 'No archived chats',
+    emptyText: 'Archive a chat from the Chat screen, or let idle chats be archived after a number of days (Settings: sessions.auto_archive_days).',
+    section: 'chat'
   }
 }
 
@@ -58,7 +67,11 @@ function TabPanel<K extends ArchiveKind>(props: { kind: K; render(item: ArchiveI
   const shown = useMemo(
     () =>
       tab.items.filter((item) =>
-        kind === 'memories' ? memoryMatches(item as ArchiveItems['memories'], wordsOfQuery) : documentMatches(item as ArchiveItems['documents'], wordsOfQuery)
+        kind === 'memories'
+          ? memoryMatches(item as ArchiveItems['memories'], wordsOfQuery)
+          : kind === 'documents'
+            ? documentMatches(item as ArchiveItems['documents'], wordsOfQuery)
+            : sessionMatches(item as ArchiveItems['sessions'], wordsOfQuery)
       ),
     [tab.items, wordsOfQuery, kind]
   )
@@ -162,13 +175,14 @@ export function ArchiveScreen(): React.JSX.Element {
   const tab = useArchiveStore((s) => s.tab)
   const setTab = useArchiveStore((s) => s.setTab)
   const view = useArchiveStore((s) => {
-    const { memories: m, documents: d } = s
-    if ((m.total === null && !m.error) || (d.total === null && !d.error)) return 'loading'
-    return m.total === 0 && d.total === 0 ? 'empty' : 'tabs'
+    const { memories: m, documents: d, sessions: c } = s
+    if ((m.total === null && !m.error) || (d.total === null && !d.error) || (c.total === null && !c.error)) return 'loading'
+    // Chats answer 'unavailable' until the chat service exists: that alone is no reason to show tabs.
+    return m.total === 0 && d.total === 0 && (c.total ?? 0) === 0 ? 'empty' : 'tabs'
   })
 
   return (
-    <SectionPage title="Archive" description="Memories and documents put away: out of lists and search, kept until you restore or delete them.">
+    <SectionPage title="Archive" description="Memories, documents and chats put away: out of lists and search, kept until you restore or delete them.">
       {view === 'loading' && (
         <Center py="xl">
           <Loader aria-label="Loading the archive" />
@@ -181,7 +195,7 @@ export function ArchiveScreen(): React.JSX.Element {
           description={
             <>
               <span>What you archive is kept here, out of the way.</span>{' '}
-              <span>Archived memories and documents leave lists and search until you restore them.</span>
+              <span>Archived memories, documents and chats leave lists and search until you restore them.</span>
             </>
           }
         />
@@ -195,12 +209,18 @@ export function ArchiveScreen(): React.JSX.Element {
             <Tabs.Tab value="documents" leftSection={<IconFileText size={16} />}>
               <TabLabel kind="documents" />
             </Tabs.Tab>
+            <Tabs.Tab value="sessions" leftSection={<IconMessages size={16} />}>
+              <TabLabel kind="sessions" />
+            </Tabs.Tab>
           </Tabs.List>
           <Tabs.Panel value="memories">
             <TabPanel kind="memories" render={(m) => <ArchivedMemoryRow key={m.id} memory={m} />} />
           </Tabs.Panel>
           <Tabs.Panel value="documents">
             <TabPanel kind="documents" render={(d) => <ArchivedDocumentRow key={d.id} doc={d} />} />
+          </Tabs.Panel>
+          <Tabs.Panel value="sessions">
+            <TabPanel kind="sessions" render={(c) => <ArchivedSessionRow key={c.id} session={c} />} />
           </Tabs.Panel>
         </Tabs>
       )}

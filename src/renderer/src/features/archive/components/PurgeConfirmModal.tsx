@@ -6,7 +6,8 @@ import { useArchiveStore } from '../store'
 
 const WHAT = {
   memories: { title: 'Delete this memory forever?', body: 'It and its earlier versions are removed from Engram.' },
-  documents: { title: 'Delete this document forever?', body: 'Its text, passages and stored copy are removed from Engram. The file on your disk is not touched.' }
+  documents: { title: 'Delete this document forever?', body: 'Its text, passages and stored copy are removed from Engram. The file on your disk is not touched.' },
+  sessions: { title: 'Delete this chat forever?', body: 'The chat and all of its messages are removed from Engram. Memories made from it stay.' }
 } as const
 
 export function PurgeConfirmModal(): React.JSX.Element {

@@ -4,9 +4,10 @@
  * log. Escape closes it.
  */
 import { Alert, Anchor, Badge, Button, Center, CloseButton, Divider, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core'
-import { IconPlayerStop, IconRefresh } from '@tabler/icons-react'
+import { IconArrowBackUp, IconPlayerStop, IconRefresh } from '@tabler/icons-react'
+import { useState } from 'react'
 import type { WorkflowRunDetail } from '../../../../../shared/workflows'
-import { cancelRun, retryRun } from '../actions'
+import { cancelRun, retryRun, undoRun } from '../actions'
 import { canCancel, canRetry, elapsedMs, formatDuration, formatFull, formatWhen, inputFacts, runSubject, STATUS_LOOK, workflowColor, workflowLabel } from '../format'
 import { useWorkflowsStore } from '../store'
 import { useNow } from '../useNow'
@@ -25,6 +26,45 @@ function Fact(props: { label: string; children: React.ReactNode; title?: string 
       </Text>
     </>
   )
+}
+
+/** What a finished run made, for the runs that make something to read (a digest) or to take back (a consolidation). */
+function RunResult(props: { detail: WorkflowRunDetail }): React.JSX.Element | null {
+  const { run } = props.detail
+  const [undoing, setUndoing] = useState(false)
+  const out = (run.output ?? null) as Record<string, unknown> | null
+  if (run.name === 'digest.daily' && run.status === 'succeeded' && out && typeof out['text'] === 'string')
+    return (
+      <Paper withBorder radius="md" p="sm" aria-label="Digest">
+        <Text size="xs" c="dimmed" mb={4}>
+          {`Digest for ${String(out['day'])} (${out['method'] === 'llm' ? 'written by the chat model' : 'extractive'})`}
+        </Text>
+        <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+          {out['text']}
+        </Text>
+      </Paper>
+    )
+  if (run.name === 'memories.consolidate' && ['succeeded', 'failed', 'cancelled'].includes(run.status))
+    return (
+      <Group gap="sm">
+        {out && typeof out['merged'] === 'number' && (
+          <Text size="sm">{`Merged ${String(out['merged'])} cluster(s); ${String(out['archived'])} originals moved to the archive.`}</Text>
+        )}
+        <Button
+          size="xs"
+          variant="light"
+          leftSection={<IconArrowBackUp size={14} />}
+          loading={undoing}
+          onClick={() => {
+            setUndoing(true)
+            void undoRun(run.id).finally(() => setUndoing(false))
+          }}
+        >
+          Undo consolidation
+        </Button>
+      </Group>
+    )
+  return null
 }
 
 function RunBody(props: { detail: WorkflowRunDetail }): React.JSX.Element {
@@ -54,6 +94,7 @@ function RunBody(props: { detail: WorkflowRunDetail }): React.JSX.Element {
           </Button>
         )}
       </Group>
+      <RunResult detail={props.detail} />
       {run.status === 'failed' && run.error && (
         <Alert color="red" variant="light" title="What went wrong" role="note">
           {run.error}

@@ -4,7 +4,7 @@
  * with Cancel and Retry; how long runs took; and what runs on a timetable. With no run yet
  * it stays an honest empty state, with the schedules (when there are any) under it.
  */
-import { Alert, Button, Center, Loader, Paper, Stack, Text } from '@mantine/core'
+import { Alert, Button, Center, Group, Loader, Paper, Stack, Text } from '@mantine/core'
 import { IconRoute } from '@tabler/icons-react'
 import { useCallback } from 'react'
 import { SectionEmptyState } from '../../../app/SectionEmptyState'
@@ -16,6 +16,7 @@ import { DurationsChart } from './DurationsChart'
 import { RunDetailPanel } from './RunDetailPanel'
 import { RunList } from './RunList'
 import { SchedulesCard } from './SchedulesCard'
+import { StartWorkflowMenu } from './StartWorkflowMenu'
 import { WorkflowsToolbar } from './WorkflowsToolbar'
 
 function RunsPane(): React.JSX.Element {
@@ -95,7 +96,7 @@ export function WorkflowsScreen(): React.JSX.Element {
   const hasSchedules = useWorkflowsStore((s) => (s.schedules?.length ?? 0) > 0)
 
   return (
-    <SectionPage title="Workflows" description="Background work — imports and maintenance — with its progress, steps and log.">
+    <SectionPage title="Workflows" description="Background work — imports, maintenance, consolidation, digests — with its progress, steps and log.">
       {view === 'loading' && (
         <Center py="xl">
           <Loader aria-label="Loading workflows" />
@@ -113,6 +114,9 @@ export function WorkflowsScreen(): React.JSX.Element {
               </>
             }
           />
+          <Group justify="center">
+            <StartWorkflowMenu />
+          </Group>
           {hasSchedules && <SchedulesCard />}
         </Stack>
       )}

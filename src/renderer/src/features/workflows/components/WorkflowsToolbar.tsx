@@ -3,6 +3,7 @@ import { Button, Group, SegmentedControl, Select, Text } from '@mantine/core'
 import { RUN_STATUSES, type RunStatus } from '../../../../../shared/workflows'
 import { formatCount, STATUS_LOOK, workflowLabel } from '../format'
 import { isFiltered, NO_FILTERS, useWorkflowsStore } from '../store'
+import { StartWorkflowMenu } from './StartWorkflowMenu'
 
 const ALL = 'all'
 const STATUS_OPTIONS = [{ value: ALL, label: 'All' }, ...RUN_STATUSES.map((s) => ({ value: s, label: STATUS_LOOK[s].label }))]
@@ -42,9 +43,12 @@ export function WorkflowsToolbar(): React.JSX.Element {
           </Button>
         )}
       </Group>
-      <Text size="sm" c="dimmed" aria-live="polite" data-testid="runs-summary">
-        {total === null ? '' : total === 1 ? '1 run' : `${formatCount(total)} runs`}
-      </Text>
+      <Group gap="sm">
+        <Text size="sm" c="dimmed" aria-live="polite" data-testid="runs-summary">
+          {total === null ? '' : total === 1 ? '1 run' : `${formatCount(total)} runs`}
+        </Text>
+        <StartWorkflowMenu />
+      </Group>
     </Group>
   )
 }
