@@ -128,6 +128,8 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
   const jobs = new Map<string, Job>()
   const requestListeners = new Set<(info: RequestSentInfo) => void>()
   let closing = false
+  /** Aborts background calls that belong to no answer (titles) when the profile closes. */
+  const closer = new AbortController()
 
   const ready: Promise<void> = deps.recoverOnStart
     ? repo.recoverStreaming(db, CRASH_NOTE).then(
@@ -378,7 +380,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     if (answer.mode === 'llm' && llm && answer.status === 'complete') {
       const config = await llm.resolve(toSession(s).settings).catch(() => null)
       if (config) {
-        const r = await llm.complete({ config, messages: titleMessages(question.content, answer.content), kind: 'title', sessionId, messageId, maxTokens: 24 })
+        const r = await llm.complete({ config, messages: titleMessages(question.content, answer.content), kind: 'title', sessionId, messageId, maxTokens: 24, signal: closer.signal })
         if (r.ok && !r.value.incomplete) title = cleanTitle(r.value.content)
       }
     }
@@ -660,6 +662,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
 
     async close() {
       closing = true
+      closer.abort()
       await ready
       const all = [...jobs.values()]
       await Promise.all(abortJobs(all.map((j) => j.messageId), CLOSED_NOTE))
