@@ -4,6 +4,7 @@
  * commands act on the active profile, or on `--profile NAME`.
  */
 import { Command, Option } from 'commander'
+import { resolve as resolvePath } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import type { Channel, ChannelInput, ChannelOutput } from '../shared/contract'
 import { AppError, type AppErrorCode } from '../shared/errors'
@@ -462,6 +463,58 @@ export function buildProgram(): Command {
       for (const x of scans) out(scanLine(x))
     })
   // ---- end of folder watching and chat-export import ----
+
+  // ---- Profile archives ----
+  // `--passphrase` is the profile's own passphrase (to open a locked one); an archive's is `--archive-passphrase`.
+  const archivePass = (): Option => new Option('--archive-passphrase <passphrase>', "the archive's passphrase (encrypts an export; needed to import an encrypted archive)").env('ENGRAM_ARCHIVE_PASSPHRASE')
+  const progressTo = (c: AppCore): (() => void) => {
+    if (!process.stderr.isTTY) return () => undefined
+    return c.bus.on('archives:progress', (p) => {
+      const pct = p.total > 0 ? ` ${Math.floor((100 * p.done) / p.total)}%` : ''
+      process.stderr.write(`\r${p.operation} ${p.phase}${pct} ${p.detail}`.slice(0, 100).padEnd(100))
+    })
+  }
+  program
+    .command('export <file>')
+    .description('write the profile to one .engram archive: every table, the documents, a manifest with checksums (written whole or not at all)')
+    .addOption(archivePass())
+    .option('--force', 'replace the file if it exists')
+    .option('--json', 'print JSON')
+    .action(async (file: string, o: { archivePassphrase?: string; force?: boolean; json?: boolean }) => {
+      await openTarget(g())
+      const c = getCore(g())
+      const open = (await c.services()).ctx.profile
+      if (o.archivePassphrase === undefined && g().passphrase !== undefined && !open.passphrase)
+        throw new AppError('validation', `--passphrase is a profile's passphrase, and "${open.name}" has none. To encrypt the archive, use --archive-passphrase.`)
+      const off = progressTo(c)
+      try {
+        const r = await call(g(), 'profiles:export', { path: resolvePath(file), overwrite: Boolean(o.force), ...(o.archivePassphrase ? { passphrase: o.archivePassphrase } : {}) })
+        if (process.stderr.isTTY) process.stderr.write('\n')
+        if (o.json) return json({ ...r, encrypted: Boolean(o.archivePassphrase), profile: open.name })
+        out(`Exported "${open.name}" to ${r.path} (${(r.bytes / 1e6).toFixed(1)} MB in ${(r.tookMs / 1000).toFixed(1)} s${o.archivePassphrase ? ', encrypted' : ''}).`)
+      } finally {
+        off()
+      }
+    })
+  program
+    .command('import-archive <file>')
+    .description('make a new profile from an .engram archive (checked whole before anything is created)')
+    .addOption(archivePass())
+    .option('--name <name>', "the new profile's name (default: the archive's, made unique)")
+    .option('--json', 'print JSON')
+    .action(async (file: string, o: { archivePassphrase?: string; name?: string; json?: boolean }) => {
+      const c = getCore(g())
+      const off = progressTo(c)
+      try {
+        const p = await call(g(), 'profiles:importArchive', { path: resolvePath(file), ...(o.archivePassphrase ? { passphrase: o.archivePassphrase } : {}), ...(o.name ? { name: o.name } : {}) })
+        if (process.stderr.isTTY) process.stderr.write('\n')
+        if (o.json) return json(p)
+        out(`Imported as profile "${p.name}" (${p.id}). Open it with: engram profile switch "${p.name}"`)
+      } finally {
+        off()
+      }
+    })
+  // ---- end of profile archives ----
 
   return program
 }

@@ -1,12 +1,17 @@
 /**
  * Export one profile to a `.engram` archive, through SQL (so PGlite and an external
  * server are the same code): every table read inside one read-only repeatable-read
- * transaction (a consistent snapshot) with a cursor in primary-key order, written as
+ * transaction (a consistent snapshot) with a cursor in physical order, written as
  * NDJSON parts of a few MB into a tar, gzip'd, optionally encrypted; then the document
  * files; then the manifest with every part's sha256.
  *
  * The archive is written to `<name>.partial-<pid>-<random>` in the same folder and renamed
  * when complete and fsync'd, so a killed export never leaves a file that looks complete.
+ *
+ * Rows are read in the table's physical order (a plain sequential scan, no ORDER BY) and
+ * loaded back in that order, so the copy's heap and HNSW graph are built in the same
+ * order as the original's and rankers that meet equal scores break ties the same way:
+ * the imported profile answers searches exactly like the original.
  *
  * Values travel as Postgres text (`col::text`: exact for timestamps, floats, arrays, json),
  * vectors as pgvector's binary form (`vector_send`, base64): formatting 384 floats as text
@@ -161,7 +166,6 @@ export async function exportProfile(opts: ExportOptions): Promise<ExportResult> 
         progress({ phase: 'tables', done, total: totalRows, detail: 'Reading tables' })
         for (const t of tables) {
           const select = t.columns.map((c, i) => (c.vector ? `public.vector_send(${quoteIdent(c.name)}) as c${i}` : `${quoteIdent(c.name)}::text as c${i}`)).join(', ')
-          const order = t.primaryKey.length ? ` order by ${t.primaryKey.map(quoteIdent).join(', ')}` : ''
           const parts: Manifest['tables'][string]['parts'] = []
           let lines: string[] = []
           let lineBytes = 0
@@ -177,7 +181,7 @@ export async function exportProfile(opts: ExportOptions): Promise<ExportResult> 
             lineBytes = 0
             partRows = 0
           }
-          await trx.raw(`declare engram_export no scroll cursor for select ${select} from ${quoteIdent(t.name)}${order}`)
+          await trx.raw(`declare engram_export no scroll cursor for select ${select} from ${quoteIdent(t.name)}`)
           for (;;) {
             checkAbort()
             const batch = (await trx.raw(`fetch ${fetchRows} from engram_export`)).rows as Array<Record<string, string | Buffer | null>>

@@ -129,6 +129,7 @@ async function writeEntry(entry: AsyncIterable<Buffer>, dest: string): Promise<{
     out.end()
     await once(out, 'finish')
   } catch (err) {
+    out.on('error', () => undefined) // a write still in flight reports into a destroyed stream
     out.destroy()
     throw err
   }

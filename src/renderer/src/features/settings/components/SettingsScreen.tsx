@@ -1,7 +1,8 @@
-/** Settings: the open profile, the quick-capture shortcut, the chat model and its usage, and facts about this installation. */
+/** Settings: the open profile, the quick-capture shortcut, the chat model and its usage, backup and archives, and facts about this installation. */
 import { Stack } from '@mantine/core'
 import { SectionPage } from '../../../app/SectionPage'
 import { AboutSettings } from './AboutSettings'
+import { BackupSettings } from './BackupSettings'
 import { CaptureShortcutSettings } from './CaptureShortcutSettings'
 import { ChatModelSettings } from './ChatModelSettings'
 import { ProfileSettings } from './ProfileSettings'
@@ -13,6 +14,7 @@ export function SettingsScreen(): React.JSX.Element {
         <ProfileSettings />
         <CaptureShortcutSettings />
         <ChatModelSettings />
+        <BackupSettings />
         <AboutSettings />
       </Stack>
     </SectionPage>
