@@ -26,16 +26,18 @@ let e: E2E
 let llm: LlmServer
 
 /** What the chat asked the model for, from its system prompt. */
-function kindOf(req: RecordedRequest): 'rewrite' | 'title' | 'answer' | 'other' {
+function kindOf(req: RecordedRequest): 'rewrite' | 'title' | 'answer' | 'extract' | 'other' {
   const sys = req.body?.messages?.[0]?.content ?? ''
+  if (sys.startsWith("You keep a person's long-term memory")) return 'extract'
   if (sys.startsWith('Rewrite the follow-up')) return 'rewrite'
   if (sys.startsWith('Give this conversation a short title')) return 'title'
   if (sys.startsWith('You are Engram')) return 'answer'
   return 'other'
 }
 
-/** Answers queued by the tests, in order; titles and rewrites get quick defaults. */
+/** Answers and extraction replies queued by the tests, in order; titles and rewrites get quick defaults. */
 const answers: LlmReply[] = []
+const extractions: LlmReply[] = []
 
 beforeAll(async () => {
   llm = await startLlmServer({ models: ['test-model', 'test-model-large'] })
@@ -44,6 +46,7 @@ beforeAll(async () => {
     if (k === 'title') return reply.text('Spare key')
     if (k === 'rewrite') return reply.text(req.body?.messages?.at(-1)?.content.split('Follow-up question: ')[1]?.split('\n')[0] ?? 'spare key')
     if (k === 'answer') return answers.shift() ?? reply.text('Your notes say so [1].')
+    if (k === 'extract') return extractions.shift() ?? reply.json({ memories: [] })
     return reply.text('OK')
   })
   e = await startE2E({ core: { llm: { ollamaUrl: null, retryBaseMs: 20, maxRetries: 1 } } })
@@ -59,6 +62,9 @@ afterAll(async () => {
   await e?.close()
   await llm?.close()
 })
+
+/** Polls patiently: other work shares this machine, so nothing here is a timing assertion. */
+const poll = <T>(fn: () => T | Promise<T>): ReturnType<typeof expect.poll<T>> => expect.poll(fn, { timeout: 30_000, interval: 100 })
 
 const composer = (page: Page): Locator => page.getByRole('textbox', { name: 'Message' })
 const answersOnScreen = (page: Page): Locator => page.getByRole('log', { name: 'Conversation' }).getByRole('article', { name: 'Answer' })
@@ -173,12 +179,12 @@ describe('Settings → Chat model', () => {
 describe('grounded answers', () => {
   test('the answer streams in with its phases and a citation chip that opens the memory; thumbs up with a comment', async () => {
     const { page } = e
-    // Slow enough to watch: 1.5 s before the first token, then a word every 120 ms.
-    answers.push(reply.text('It is under the blue flowerpot by the back door [1]. Check there first.', { firstTokenDelayMs: 1500, chunkDelayMs: 120 }))
+    // Slow enough to watch: 3 s before the first token, then a word every 250 ms.
+    answers.push(reply.text('It is under the blue flowerpot by the back door [1]. Check there first.', { firstTokenDelayMs: 3000, chunkDelayMs: 250 }))
     await openChat(page)
     await page.keyboard.press('Control+n')
-    await expect.poll(() => page.url()).toContain('#/chat/new')
-    await expect.poll(() => composer(page).evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true)
+    await poll(() => page.url()).toContain('#/chat/new')
+    await poll(() => composer(page).evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true)
     await page.getByTestId('chat-model').filter({ hasText: 'test-model' }).waitFor()
     await composer(page).fill('Where did I hide the spare house key?')
     await composer(page).press('Enter')
@@ -186,12 +192,12 @@ describe('grounded answers', () => {
     const answer = lastAnswer(page)
     // Before the first token: where it is, with a Stop button.
     const phase = answer.getByTestId('answer-phase')
-    await expect.poll(() => phase.getAttribute('data-phase')).toBe('waiting')
+    await poll(() => phase.getAttribute('data-phase')).toBe('waiting')
     expect(await phase.innerText()).toContain('Waiting for the model…')
     expect(await page.getByRole('button', { name: 'Stop answer' }).isVisible()).toBe(true)
     await e.screenshot('chat-waiting')
     // Then text arrives while the answer is still streaming.
-    await expect.poll(async () => (await answer.getAttribute('data-status')) === 'streaming' && (await answer.innerText()).includes('It is under')).toBe(true)
+    await poll(async () => (await answer.getAttribute('data-status')) === 'streaming' && (await answer.innerText()).includes('It is under')).toBe(true)
     await e.screenshot('chat-streaming')
     await expect.poll(() => answer.getAttribute('data-status'), { timeout: 30_000 }).toBe('complete')
     expect(await answer.getAttribute('data-mode')).toBe('llm')
@@ -216,15 +222,15 @@ describe('grounded answers', () => {
 
     // Back to Chat: the same conversation, where the answer takes a thumbs up and a comment.
     await openChat(page)
-    await expect.poll(() => page.url()).toContain(sessionId)
+    await poll(() => page.url()).toContain(sessionId)
     const good = lastAnswer(page).getByRole('button', { name: 'Good answer' })
     await good.click()
-    await expect.poll(() => good.getAttribute('aria-pressed')).toBe('true')
+    await poll(() => good.getAttribute('aria-pressed')).toBe('true')
     const comment = page.getByRole('textbox', { name: 'Comment (optional)' })
     await comment.fill('Exactly where it was')
     await page.getByRole('button', { name: 'Send comment' }).click()
     await comment.waitFor({ state: 'hidden' })
-    await expect.poll(async () => (await messagesOf(sessionId))[1]).toMatchObject({ feedback: 1, feedbackComment: 'Exactly where it was' })
+    await poll(async () => (await messagesOf(sessionId))[1]).toMatchObject({ feedback: 1, feedbackComment: 'Exactly where it was' })
     expect(e.pageErrors).toEqual([])
   })
 
@@ -236,7 +242,7 @@ describe('grounded answers', () => {
     await composer(page).press('Enter')
     const answer = lastAnswer(page)
     const phase = answer.getByTestId('answer-phase')
-    await expect.poll(() => phase.getAttribute('data-phase')).toBe('waiting')
+    await poll(() => phase.getAttribute('data-phase')).toBe('waiting')
     // The seconds count up while nothing arrives.
     await expect.poll(() => phase.innerText(), { timeout: 15_000 }).toMatch(/Waiting for the model… [2-9] s/)
     await e.screenshot('chat-slow')
@@ -253,7 +259,7 @@ describe('grounded answers', () => {
     answers.push(reply.text('The garage remote is not in your notes.'))
     await alert.getByRole('button', { name: 'Retry' }).click()
     await expect.poll(async () => (await lastAnswer(page).innerText()).includes('The garage remote is not in your notes.'), { timeout: 30_000 }).toBe(true)
-    await expect.poll(() => lastAnswer(page).getAttribute('data-status')).toBe('complete')
+    await poll(() => lastAnswer(page).getAttribute('data-status')).toBe('complete')
     // The stopped answer was replaced in the thread (kept in history, superseded).
     expect(await answersOnScreen(page).count()).toBe(2)
     const all = (await e.core.call('sessions:get', { id: sessionId, includeSuperseded: true })).messages
@@ -277,6 +283,53 @@ describe('grounded answers', () => {
     expect(await log.getByText('And where is the garage remote?').count()).toBe(0)
     expect(e.pageErrors).toEqual([])
   })
+
+  test('Extract memories proposes a new memory and an update; confirm one after editing it, reject the other', async () => {
+    const { page } = e
+    const key = (await e.core.call('memories:list', { limit: 10 })).items.find((m) => m.content === MEMORY)
+    expect(key).toBeDefined()
+    extractions.push(
+      reply.json({
+        memories: [
+          { action: 'add', content: 'The garage remote is in the glove box.', type: 'note', topics: ['home'], importance: 0.6, reason: 'Said in the chat.' },
+          { action: 'update', content: 'The spare house key is under the red flowerpot now.', target_memory_id: key?.id, type: 'note', topics: ['home'], importance: 0.7 }
+        ]
+      })
+    )
+    await page.getByRole('button', { name: 'Extract memories' }).click()
+    // The note says how many wait, and its Review button opens the inbox.
+    const note = page.getByRole('status').filter({ hasText: '2 memories to review' })
+    await note.waitFor({ timeout: 30_000 })
+    await poll(() => page.getByRole('button', { name: 'Memory proposals (2 to review)' }).isVisible()).toBe(true)
+    await note.getByRole('button', { name: 'Review' }).click()
+    const drawer = page.getByRole('dialog', { name: 'Memory proposals' })
+    await drawer.waitFor()
+    const items = drawer.getByRole('list', { name: 'Proposals to review' }).getByRole('listitem')
+    await poll(() => items.count()).toBe(2)
+    // The update shows the text it would replace.
+    const update = items.filter({ hasText: 'red flowerpot' })
+    expect(await update.getByTestId('proposal-old').innerText()).toBe(MEMORY)
+    await e.screenshot('chat-proposals')
+
+    const add = items.filter({ hasText: 'glove box' })
+    await add.getByRole('button', { name: 'Edit proposal' }).click()
+    await add.getByRole('textbox', { name: 'Memory text' }).fill('The garage remote is in the glove box of the blue car.')
+    await add.getByRole('button', { name: 'Confirm' }).click()
+    await update.getByRole('button', { name: 'Reject' }).click()
+    await poll(() => items.count()).toBe(0)
+    await drawer.getByText('Nothing to review.', { exact: false }).waitFor()
+    await page.keyboard.press('Escape')
+    await drawer.waitFor({ state: 'hidden' })
+    expect(await page.getByRole('button', { name: 'Memory proposals (0 to review)' }).isVisible()).toBe(true)
+
+    // The edited text became a memory; the key memory was not superseded.
+    const memories = (await e.core.call('memories:list', { limit: 50 })).items.map((m) => m.content)
+    expect(memories).toContain('The garage remote is in the glove box of the blue car.')
+    expect(memories).toContain(MEMORY)
+    expect(memories.some((m) => m.includes('red flowerpot'))).toBe(false)
+    expect(await e.core.call('proposals:list', { status: 'rejected' })).toEqual([expect.objectContaining({ action: 'update', targetMemoryId: key?.id })])
+    expect(e.pageErrors).toEqual([])
+  })
 })
 
 describe('sessions', () => {
@@ -284,16 +337,16 @@ describe('sessions', () => {
     const { page } = e
     const nav = page.getByRole('navigation', { name: 'Chats' })
     const rows = nav.getByRole('list', { name: 'Recent chats' }).getByRole('listitem')
-    await expect.poll(() => rows.count()).toBe(2)
+    await poll(() => rows.count()).toBe(2)
 
     // Ctrl+K focuses the search; the list narrows to chats about the garage remote.
     await page.keyboard.press('Control+k')
     const search = nav.getByRole('searchbox', { name: 'Search chats' })
-    await expect.poll(() => search.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true)
+    await poll(() => search.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true)
     await search.fill('zzzz-nothing-like-this')
     await nav.getByText('No chats match “zzzz-nothing-like-this”.').waitFor()
     await search.fill('')
-    await expect.poll(() => rows.count()).toBe(2)
+    await poll(() => rows.count()).toBe(2)
 
     // Rename the first chat in place (double-click), Enter saves.
     const first = rows.filter({ hasText: 'Where is the spare house key hidden?' })
@@ -309,7 +362,7 @@ describe('sessions', () => {
     const renamed = rows.filter({ hasText: 'House key (recall)' })
     await renamed.getByRole('button', { name: 'Actions for House key (recall)' }).click()
     await page.getByRole('menuitem', { name: 'Archive' }).click()
-    await expect.poll(() => rows.count()).toBe(1)
+    await poll(() => rows.count()).toBe(1)
     await nav.getByText('Archived', { exact: true }).click()
     const archivedRows = nav.getByRole('list', { name: 'Archived chats' }).getByRole('listitem')
     await archivedRows.filter({ hasText: 'House key (recall)' }).waitFor()
@@ -326,10 +379,10 @@ describe('sessions', () => {
     await archivedRows.getByRole('button', { name: 'Actions for House key (recall)' }).click()
     await page.getByRole('menuitem', { name: 'Delete…' }).click()
     await dialog.getByRole('button', { name: 'Delete chat' }).click()
-    await expect.poll(() => archivedRows.count()).toBe(0)
+    await poll(() => archivedRows.count()).toBe(0)
     expect((await e.core.call('sessions:list', { archived: true })).total).toBe(0)
     await nav.getByText('Recent', { exact: true }).click()
-    await expect.poll(() => rows.count()).toBe(1)
+    await poll(() => rows.count()).toBe(1)
     await e.screenshot('chat-sessions')
     expect(e.pageErrors).toEqual([])
   })
@@ -342,8 +395,10 @@ describe('sessions', () => {
     expect(await usage.getByRole('img', { name: /^Tokens per day/ }).getAttribute('aria-label')).toMatch(/test-model: [\d,]+ tokens/)
     const table = usage.getByRole('table', { name: 'Recent model calls' })
     await table.getByRole('cell', { name: 'Answer' }).first().waitFor()
-    // The stopped answer is listed as stopped.
-    expect(await table.innerText()).toMatch(/stopped/)
+    // "Only problems" leaves the stopped answer.
+    await usage.getByRole('checkbox', { name: /^Only problems/ }).check()
+    await poll(() => table.getByRole('row').count()).toBe(2)
+    expect(await table.getByRole('row').nth(1).innerText()).toMatch(/Answer\s+test-model[\s\S]*stopped/)
     await usage.scrollIntoViewIfNeeded()
     await e.screenshot('chat-settings-usage')
     expect(e.pageErrors).toEqual([])

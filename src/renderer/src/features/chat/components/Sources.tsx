@@ -6,6 +6,12 @@ import { openCitation, SOURCE_LABEL } from '../citations'
 
 const ICON = { memory: IconBulb, document: IconFileText, message: IconMessageCircle }
 
+/** A search snippet with its «matched words» marked. */
+function Marked(props: { text: string }): React.JSX.Element {
+  const parts = props.text.split(/«([^»]*)»/)
+  return <>{parts.map((p, i) => (i % 2 === 1 ? <mark key={i}>{p}</mark> : p))}</>
+}
+
 function where(c: Citation): string {
   if (c.source === 'document' && c.page) return `${SOURCE_LABEL.document}, page ${c.page}`
   return SOURCE_LABEL[c.source]
@@ -33,16 +39,16 @@ export function Sources(props: { citations: Citation[]; messageId: string }): Re
                   <Stack gap={0} style={{ minWidth: 0, flex: 1 }}>
                     <Group gap={6} wrap="nowrap">
                       <Icon size={14} stroke={1.6} aria-hidden="true" style={{ flexShrink: 0 }} />
-                      <Text size="sm" fw={500} truncate>
+                      <Text size="sm" fw={500} truncate={c.source !== 'memory'} lineClamp={c.source === 'memory' ? 2 : undefined}>
                         {c.title}
                       </Text>
                       <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
                         {where(c)}
                       </Text>
                     </Group>
-                    {c.snippet && (
+                    {c.snippet && c.source !== 'memory' && (
                       <Text size="xs" c="dimmed" lineClamp={2}>
-                        {c.snippet}
+                        <Marked text={c.snippet} />
                       </Text>
                     )}
                   </Stack>

@@ -15,6 +15,7 @@ import { useLlmStore } from '../../chat/llm'
 import { CHAT_MODEL_HASH } from '../../chat/settingsLink'
 import { notifyError, notifySuccess } from '../../notifications/store'
 import { UsageSettings } from '../../usage/components/UsageSettings'
+import { useUsageStore } from '../../usage/store'
 import { SettingsCard } from './SettingsCard'
 
 const KEY_STORAGE: Record<LlmStatus['keyStorage'], string> = {
@@ -132,6 +133,7 @@ function ChatModelForm(props: { status: LlmStatus }): React.JSX.Element {
     setBusy('test')
     try {
       await runTest()
+      void useUsageStore.getState().load()
     } catch (err) {
       notifyError(err, 'Could not test the connection')
     } finally {
@@ -254,7 +256,6 @@ function ChatModelForm(props: { status: LlmStatus }): React.JSX.Element {
         >
           <Text size="sm">
             {test.message}
-            {test.ok && test.latencyMs !== null ? ` (${Math.round(test.latencyMs)} ms)` : ''}
           </Text>
         </Alert>
       )}
