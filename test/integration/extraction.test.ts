@@ -303,6 +303,24 @@ describe('when a chat goes quiet', () => {
     expect(llm.chatRequests().length - before).toBe(1)
   })
 
+  it('after a restart, picks up chats that got messages since their last extraction', async () => {
+    await core.call('settings:set', { key: 'chat.extraction_quiet_minutes', value: 0.01 })
+    const id = await session([['user', 'The boiler service is booked for 12 March.']])
+    const ex = await extraction()
+    // Earlier chats of this file that never got an extraction are picked up too: answer by content.
+    llm.setDefault((req) =>
+      JSON.stringify(req.body?.messages).includes('boiler service is booked')
+        ? reply.json({ memories: [add('Boiler service booked for 12 March.', { type: 'event' })] })
+        : reply.json({ memories: [] })
+    )
+    expect(await ex.resumeQuiet()).toBeGreaterThanOrEqual(1)
+    expect(ex.scheduled()).toContain(id)
+    await expect.poll(async () => (await core.call('proposals:list', {})).filter((p) => p.sessionId === id).length, { timeout: 60_000, interval: 200 }).toBe(1)
+    // Its extraction is on record (the 'extract' trace): nothing to resume any more.
+    await expect.poll(() => ex.scheduled().length, { timeout: 60_000, interval: 200 }).toBe(0)
+    await expect.poll(() => ex.resumeQuiet(), { timeout: 60_000, interval: 500 }).toBe(0)
+  })
+
   it('0 minutes turns it off, and closing the profile cancels a waiting run', async () => {
     const id = await session([['user', 'My passport expires in 2031.']])
     await core.call('settings:set', { key: 'chat.extraction_quiet_minutes', value: 0 })

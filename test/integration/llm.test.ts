@@ -272,6 +272,18 @@ describe('completions', () => {
   })
 })
 
+describe('JSON mode', () => {
+  it('asks again without response_format when the server accepts only json_schema (LM Studio)', async () => {
+    const before = llm.chatRequests().length
+    llm.script(reply.error(400, "'response_format.type' must be 'json_schema'"), reply.json({ memories: [] }))
+    const r = await svc.complete({ config: await config(), kind: 'extract', messages: [{ role: 'user', content: 'json please' }], json: true })
+    if (!r.ok) throw new Error(r.error.message)
+    expect(r.value.content).toBe('{"memories":[]}')
+    const reqs = llm.chatRequests().slice(before)
+    expect(reqs.map((q) => q.body?.response_format ?? null)).toEqual([{ type: 'json_object' }, null])
+  })
+})
+
 describe('API key', () => {
   it('is sent as the bearer token, and a wrong one gets words that point to Settings', async () => {
     llm.requireApiKey(API_KEY)

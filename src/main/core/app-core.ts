@@ -234,6 +234,8 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
       const llm = createLlmService({ db: ctx.db, settings, secrets, logger, ...opts.llm })
       const search = createSearchService({ db: ctx.db, embedder, recordAccess: access.record })
       const extraction = createExtractionService({ db: ctx.db, llm, memories, search, settings, logger, changed: (ids) => bus.emit('proposals:changed', { ids }) })
+      // Chats that went quiet before a restart still get their extraction (long-lived processes only).
+      if (opts.role === 'app' || opts.role === 'bridge') void extraction.resumeQuiet().catch((e: unknown) => logger.warn('[engram] could not resume memory extraction', e))
       const chat = createChatService({
         db: ctx.db,
         search,

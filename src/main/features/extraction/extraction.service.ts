@@ -35,6 +35,12 @@ export interface ExtractionService {
   reject(id: string): Promise<MemoryProposal>
   /** Called after each answer: extract once the session has had no new message for the quiet time. */
   scheduleQuiet(sessionId: string): void
+  /**
+   * At profile open: schedule the chats that got messages after their last extraction
+   * (the 'extract' traces are the durable record), so a restart does not lose them.
+   * Returns how many were scheduled.
+   */
+  resumeQuiet(): Promise<number>
   /** Sessions with an extraction waiting for quiet. */
   scheduled(): string[]
   /** Cancels waiting and running extractions. */
@@ -66,9 +72,41 @@ export function createExtractionService(d: ExtractionDeps): ExtractionService {
   const running = new Map<string, Promise<ExtractionResult>>()
   const controllers = new Set<AbortController>()
   const deciding = new Set<string>()
-  /** The last message seq an automatic run has read, per session (a quiet run with nothing new is skipped). */
-  const extractedUpTo = new Map<string, number>()
+  /** Automatic runs go one after another (a restart may resume several chats). */
+  let autoChain: Promise<void> = Promise.resolve()
   let closed = false
+
+  /** True when the session has a message newer than its last extraction attempt. */
+  async function hasNewMessages(sessionId: string): Promise<boolean> {
+    const r = await d.db.raw(
+      `select (select max(created_at) from messages where session_id = ? and superseded_at is null) as last_message,
+              (select max(created_at) from traces where session_id = ? and kind = 'extract') as last_extract`,
+      [sessionId, sessionId]
+    )
+    const row = r.rows[0] as { last_message: Date | null; last_extract: Date | null }
+    return row.last_message !== null && (row.last_extract === null || row.last_message > row.last_extract)
+  }
+
+  async function runAuto(sessionId: string): Promise<void> {
+    if (closed || !(await d.llm.resolve(null).catch(() => null))) return
+    if (!(await hasNewMessages(sessionId))) return
+    await service.extract(sessionId)
+  }
+
+  function schedule(sessionId: string, delayMs: number): void {
+    const previous = timers.get(sessionId)
+    if (previous) clearTimeout(previous)
+    const timer = setTimeout(() => {
+      timers.delete(sessionId)
+      autoChain = autoChain
+        .then(() => runAuto(sessionId))
+        .catch((err: unknown) => {
+          if (!closed) d.logger.warn(`[engram] automatic memory extraction for a quiet chat failed: ${err instanceof Error ? err.message : String(err)}`)
+        })
+    }, delayMs)
+    timer.unref()
+    timers.set(sessionId, timer)
+  }
 
   async function settingNumber(key: string, fallback: number): Promise<number> {
     const v = (await d.settings.get(key))?.value
@@ -215,7 +253,6 @@ export function createExtractionService(d: ExtractionDeps): ExtractionService {
     }
     if (signal.aborted) throw new AppError('cancelled', 'Stopped; nothing was saved.')
     const ids = await repo.insertMany(d.db, keep)
-    extractedUpTo.set(sessionId, rows.at(-1)?.seq ?? 0)
 
     let autoConfirmed = 0
     if ((await d.settings.get(EXTRACTION_KEYS.autoConfirm))?.value === true) {
@@ -289,21 +326,30 @@ export function createExtractionService(d: ExtractionDeps): ExtractionService {
       void (async () => {
         const minutes = await settingNumber(EXTRACTION_KEYS.quietMinutes, DEFAULT_QUIET_MINUTES)
         // 0 (or less) turns automatic extraction off.
-        if (closed || minutes <= 0 || timers.has(sessionId)) return
-        const timer = setTimeout(() => {
-          timers.delete(sessionId)
-          void (async () => {
-            if (closed || !(await d.llm.resolve(null).catch(() => null))) return
-            const last = (await d.db('messages').where({ session_id: sessionId }).max({ m: 'seq' }).first()) as { m: number | null } | undefined
-            if (last?.m == null || (extractedUpTo.get(sessionId) ?? -1) >= last.m) return
-            await service.extract(sessionId)
-          })().catch((err: unknown) => {
-            if (!closed) d.logger.warn(`[engram] automatic memory extraction for a quiet chat failed: ${err instanceof Error ? err.message : String(err)}`)
-          })
-        }, minutes * 60_000)
-        timer.unref()
-        timers.set(sessionId, timer)
+        if (closed || minutes <= 0) return
+        schedule(sessionId, minutes * 60_000)
       })().catch((err: unknown) => d.logger.warn('[engram] could not schedule memory extraction', err))
+    },
+
+    async resumeQuiet() {
+      const minutes = await settingNumber(EXTRACTION_KEYS.quietMinutes, DEFAULT_QUIET_MINUTES)
+      if (closed || minutes <= 0 || !(await d.llm.resolve(null))) return 0
+      const r = await d.db.raw(
+        `select s.id, max(m.created_at) as last_message
+           from sessions s join messages m on m.session_id = s.id and m.superseded_at is null
+          where s.archived_at is null and s.settings->>'imported_from' is null and m.created_at > now() - interval '7 days'
+          group by s.id
+         having max(m.created_at) > coalesce((select max(t.created_at) from traces t where t.session_id = s.id and t.kind = 'extract'), '-infinity'::timestamptz)
+          order by 2 desc
+          limit 50`
+      )
+      const rows = r.rows as Array<{ id: string; last_message: Date }>
+      for (const row of rows) {
+        if (closed || timers.has(row.id)) continue
+        // Quiet since the last message already? Soon (not all at once); else when it will be.
+        schedule(row.id, Math.max(5_000, row.last_message.getTime() + minutes * 60_000 - Date.now()))
+      }
+      return rows.length
     },
 
     scheduled: () => [...timers.keys()],
