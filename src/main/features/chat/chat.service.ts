@@ -58,6 +58,8 @@ export interface RequestSentInfo {
   /** Tokens of the answer prompt (system prompt with sources, history, question). */
   promptTokens: number
   sources: number
+  /** Of the overhead, the time spent in retrieval (the hybrid search and its filters). */
+  retrievalMs: number
 }
 
 export interface ChatService {
@@ -199,7 +201,9 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     const filtering = only !== null || excluded.size > 0
     const run = async (k: number, sources: Array<'memory' | 'document' | 'message'>): Promise<SearchHit[]> =>
       (await deps.search.search({ query: q, k, sources, includeArchived: false, recordAccess: true })).hits.filter(keep)
-    let hits = await run(filtering ? 40 : 24, ['memory', 'document', 'message'])
+    // A few more than the sources given, to make up for this session's own messages (the
+    // search's candidate depth, and so its cost, grows with k).
+    let hits = await run(filtering ? 30 : MAX_SOURCES + 4, ['memory', 'document', 'message'])
     if (only && only.size > 0 && !hits.some((h) => h.source === 'document')) {
       // The chosen documents did not rank among all sources: look in documents alone, deeper.
       const docs = await run(100, ['document'])
@@ -273,11 +277,13 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
 
     emit({ sessionId, messageId: job.messageId, phase: 'retrieving' })
     let hits: SearchHit[] = []
+    const tRetrieve = performance.now()
     try {
       hits = await retrieve(query, sessionId, settings.documents)
     } catch (err) {
       logger.warn('[engram] chat retrieval failed; answering without sources', err)
     }
+    const retrievalMs = performance.now() - tRetrieve
     const latency = (): number => Math.round(performance.now() - t0)
 
     const recall = async (why: string, error: string | null): Promise<void> => {
@@ -327,7 +333,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
         messageId: job.messageId,
         signal,
         onRequestSent: () => {
-          for (const l of requestListeners) l({ messageId: job.messageId, sessionId, promptTokens: prompt.promptTokens, sources: prompt.sources.length })
+          for (const l of requestListeners) l({ messageId: job.messageId, sessionId, promptTokens: prompt.promptTokens, sources: prompt.sources.length, retrievalMs })
         },
         onToken: (delta) => {
           if (!delta) return
