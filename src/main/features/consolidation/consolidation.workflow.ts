@@ -39,6 +39,8 @@ export interface ConsolidationDeps {
   enqueued?: () => void
   /** Anchors per nearest-neighbour query (default 100). */
   batchSize?: number
+  /** Clusters merged per transaction (default 20). */
+  mergeBatch?: number
 }
 
 interface FindState {
@@ -90,8 +92,105 @@ async function llmMerge(llm: LlmService | null, contents: string[], signal: Abor
   return text && text.length <= 20_000 ? text : null
 }
 
+interface Plan {
+  index: number
+  members: string[]
+  /** Active members in leader order (all of them when the cluster is intact). */
+  ordered: string[]
+  text: string
+  hash: string
+  method: 'extractive' | 'llm'
+}
+
+/**
+ * Apply a batch of clusters in the caller's transaction: set-based statements for the
+ * whole batch (a cluster costs a few rows, not a dozen round trips), with the step's
+ * checkpoint. A cluster whose members changed since it was found, or whose merged text
+ * another active memory already has, is skipped.
+ */
+async function applyBatch(
+  trx: Knex.Transaction,
+  runId: string,
+  plans: Plan[],
+  st: MergeState,
+  checkpoint: (data: MergeState) => Promise<void>
+): Promise<{ state: MergeState; changed: string[]; skipped: number[] }> {
+  const all = plans.flatMap((p) => p.members)
+  const snapshot = (await repo.lockMembers(trx, all)) as unknown as MemberRow[]
+  const byId = new Map(snapshot.map((r) => [r.id, r]))
+  const clashRows = (await trx('memories').where('status', 'active').whereIn('content_hash', plans.map((p) => p.hash)).select('id', 'content_hash')) as Array<{ id: string; content_hash: string }>
+  const usedHashes = new Set<string>()
+  const ok: Plan[] = []
+  const skipped: number[] = []
+  for (const p of plans) {
+    const intact = p.ordered.length === p.members.length && p.members.every((id) => byId.get(id)?.status === 'active')
+    const clash = clashRows.some((c) => c.content_hash === p.hash && !p.members.includes(c.id)) || usedHashes.has(p.hash)
+    if (!intact || clash) skipped.push(p.index)
+    else {
+      ok.push(p)
+      usedHashes.add(p.hash)
+    }
+  }
+  const next: MergeState = { ...st, next: (plans.at(-1)?.index ?? st.next - 1) + 1, skipped: st.skipped + skipped.length }
+  const changed: string[] = []
+  if (ok.length) {
+    const okIds = ok.flatMap((p) => p.members)
+    const dups = await repo.duplicatesTouching(trx, okIds)
+    const events = (await trx('events')
+      .insert(ok.map((p) => ({ type: 'memory.consolidate', source: 'workflow', payload: JSON.stringify({ runId, cluster: p.index, ids: p.ordered, method: p.method }) })))
+      .returning('id')) as Array<{ id: string }>
+    await trx('memories').whereIn('id', okIds).update({ status: 'archived', archived_at: trx.fn.now(), archived_by_run: runId, updated_at: trx.fn.now() })
+    const mergedRows = ok.map((p, k) => {
+      const rows = p.ordered.map((id) => byId.get(id) as MemberRow)
+      const lead = rows[0] as MemberRow
+      const accessed = rows.map((r) => r.last_accessed_at).filter((x): x is string => x !== null).sort()
+      return {
+        content: p.text,
+        content_hash: p.hash,
+        type: lead.type,
+        topics: normalizeTopics(rows.flatMap((r) => r.topics)),
+        importance: Math.max(...rows.map((r) => Number(r.importance))),
+        pinned: rows.some((r) => r.pinned),
+        source: 'consolidation',
+        source_event_id: Number(events[k]?.id),
+        access_count: rows.reduce((sum, r) => sum + r.access_count, 0),
+        last_accessed_at: accessed.at(-1) ?? null,
+        created_at: rows.map((r) => r.created_at).sort()[0]
+      }
+    })
+    const inserted = (await trx('memories').insert(mergedRows).returning(['id', 'content_hash'])) as Array<{ id: string; content_hash: string }>
+    const mergedId = new Map(inserted.map((r) => [r.content_hash, r.id]))
+    const ids = ok.flatMap((p) => p.members)
+    const tags = ok.flatMap((p) => p.members.map(() => p.index))
+    await trx.raw(
+      `update memory_duplicates d set status = 'merged', resolved_at = now()
+         from unnest(?::uuid[], ?::int[]) a(id, c) join unnest(?::uuid[], ?::int[]) b(id, c) on a.c = b.c
+        where d.status = 'pending' and d.memory_id = a.id and d.candidate_id = b.id`,
+      [ids, tags, ids, tags]
+    )
+    await trx('consolidation_clusters').insert(
+      ok.map((p) => ({
+        run_id: runId,
+        cluster_index: p.index,
+        merged_id: mergedId.get(p.hash),
+        member_ids: p.ordered,
+        originals: JSON.stringify(p.members.map((id) => byId.get(id))),
+        duplicates: JSON.stringify(dups.filter((d) => p.members.includes(String(d['memory_id'])) || p.members.includes(String(d['candidate_id'])))),
+        method: p.method
+      }))
+    )
+    next.merged += ok.length
+    next.archived += okIds.length
+    next.llm += ok.filter((p) => p.method === 'llm').length
+    for (const p of ok) changed.push(mergedId.get(p.hash) as string, ...p.members)
+  }
+  await checkpoint(next)
+  return { state: next, changed, skipped }
+}
+
 export function consolidationWorkflow(deps: ConsolidationDeps): WorkflowDefinition<ConsolidateInput> {
   const batch = deps.batchSize ?? 100
+  const mergeBatch = Math.max(1, deps.mergeBatch ?? 20)
   return defineWorkflow<ConsolidateInput>({
     name: CONSOLIDATE_WORKFLOW,
     heavy: true,
@@ -136,11 +235,12 @@ export function consolidationWorkflow(deps: ConsolidationDeps): WorkflowDefiniti
           const st: MergeState = (ctx.state as MergeState | null) ?? { next: 0, merged: 0, skipped: 0, archived: 0, llm: 0 }
           const llm = deps.llm?.() ?? null
           const changed: string[] = []
-          for (; st.next < found.clusters.length; ) {
+          const total = found.clusters.length
+          while (st.next < total) {
             if (ctx.signal.aborted) throw ctx.signal.reason
-            const index = st.next
-            const members = found.clusters[index] as string[]
-            const before = (await ctx.db('memories').whereIn('id', members).select('id', 'content', 'importance', 'pinned', 'created_at', 'status')) as Array<{
+            const from = st.next
+            const batch = found.clusters.slice(from, from + mergeBatch)
+            const before = (await ctx.db('memories').whereIn('id', batch.flat()).select('id', 'content', 'importance', 'pinned', 'created_at', 'status')) as Array<{
               id: string
               content: string
               importance: number
@@ -148,69 +248,23 @@ export function consolidationWorkflow(deps: ConsolidationDeps): WorkflowDefiniti
               created_at: Date
               status: string
             }>
-            const ordered: ClusterCandidate[] = before
-              .filter((r) => r.status === 'active')
-              .map((r) => ({ id: r.id, content: r.content, importance: Number(r.importance), pinned: r.pinned, createdAt: r.created_at.getTime() }))
-              .sort(leaderOrder)
-            const fromLlm = ordered.length === members.length ? await llmMerge(llm, ordered.map((r) => r.content), ctx.signal).catch(() => null) : null
-            const text = fromLlm ?? extractiveMerge(ordered.map((r) => r.content))
-            const outcome = await ctx.db.transaction(async (trx) => {
-              const snapshot = (await repo.lockMembers(trx, members)) as unknown as MemberRow[]
-              const memberIds = ordered.map((r) => r.id)
-              const hash = contentHash(text)
-              const clash = await memoriesRepository.findActiveByHash(trx, hash)
-              if (snapshot.length !== members.length || snapshot.some((r) => r.status !== 'active') || ordered.length !== members.length || (clash && !members.includes(clash.id))) {
-                // Changed since it was found (edited, archived, deleted), or the merged text already exists elsewhere.
-                await ctx.checkpoint({ ...st, next: index + 1, skipped: st.skipped + 1 }, trx)
-                return null
-              }
-              const byId = new Map(snapshot.map((r) => [r.id, r]))
-              const rows = memberIds.map((id) => byId.get(id) as MemberRow)
-              const lead = rows[0] as MemberRow
-              const duplicates = await repo.duplicatesTouching(trx, members)
-              const event = await eventsRepository.append(trx, {
-                type: 'memory.consolidate',
-                source: 'workflow',
-                payload: { runId: ctx.runId, cluster: index, ids: memberIds, method: fromLlm ? 'llm' : 'extractive' }
-              })
-              await trx('memories').whereIn('id', members).update({ status: 'archived', archived_at: trx.fn.now(), archived_by_run: ctx.runId, updated_at: trx.fn.now() })
-              const merged = await memoriesRepository.insert(trx, {
-                content: text,
-                contentHash: hash,
-                type: lead.type,
-                topics: normalizeTopics(rows.flatMap((r) => r.topics)),
-                importance: Math.max(...rows.map((r) => Number(r.importance))),
-                pinned: rows.some((r) => r.pinned),
-                source: 'consolidation',
-                sourceEventId: event.id
-              })
-              const accessed = rows.map((r) => r.last_accessed_at).filter((x): x is string => x !== null).sort()
-              await trx('memories')
-                .where({ id: merged.id })
-                .update({
-                  access_count: rows.reduce((s, r) => s + r.access_count, 0),
-                  last_accessed_at: accessed.at(-1) ?? null,
-                  created_at: rows.map((r) => r.created_at).sort()[0]
-                })
-              await trx('memory_duplicates')
-                .where('status', 'pending')
-                .whereIn('memory_id', members)
-                .whereIn('candidate_id', members)
-                .update({ status: 'merged', resolved_at: trx.fn.now() })
-              await repo.insertCluster(trx, { runId: ctx.runId, index, mergedId: merged.id, memberIds, originals: snapshot, duplicates, method: fromLlm ? 'llm' : 'extractive' })
-              const next = { ...st, next: index + 1, merged: st.merged + 1, archived: st.archived + members.length, llm: st.llm + (fromLlm ? 1 : 0) }
-              await ctx.checkpoint(next, trx)
-              return { merged: merged.id, next }
-            })
-            if (outcome) {
-              Object.assign(st, outcome.next)
-              changed.push(outcome.merged, ...members)
-            } else {
-              st.next = index + 1
-              st.skipped += 1
-              ctx.log('info', `Cluster ${index + 1} changed since it was found; left as it is.`)
+            const byIdBefore = new Map(before.map((r) => [r.id, r]))
+            const plans: Plan[] = []
+            for (const [k, members] of batch.entries()) {
+              const ordered: ClusterCandidate[] = members
+                .map((id) => byIdBefore.get(id))
+                .filter((r): r is NonNullable<typeof r> => r !== undefined && r.status === 'active')
+                .map((r) => ({ id: r.id, content: r.content, importance: Number(r.importance), pinned: r.pinned, createdAt: r.created_at.getTime() }))
+                .sort(leaderOrder)
+              const fromLlm = ordered.length === members.length ? await llmMerge(llm, ordered.map((r) => r.content), ctx.signal).catch(() => null) : null
+              const text = fromLlm ?? extractiveMerge(ordered.map((r) => r.content))
+              plans.push({ index: from + k, members, ordered: ordered.map((r) => r.id), text, hash: contentHash(text), method: fromLlm ? 'llm' : 'extractive' })
             }
-            ctx.progress(st.next / found.clusters.length, `${st.next} of ${found.clusters.length} clusters`)
+            const result = await ctx.db.transaction((trx) => applyBatch(trx, ctx.runId, plans, st, (data) => ctx.checkpoint(data, trx)))
+            Object.assign(st, result.state)
+            changed.push(...result.changed)
+            if (result.skipped.length) ctx.log('info', `Cluster(s) ${result.skipped.map((i) => i + 1).join(', ')} changed since they were found; left as they are.`)
+            ctx.progress(st.next / total, `${st.next} of ${total} clusters`)
             if (changed.length >= 200) deps.onChanged?.(changed.splice(0))
           }
           if (changed.length) deps.onChanged?.(changed)
