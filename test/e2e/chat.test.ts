@@ -284,6 +284,57 @@ describe('grounded answers', () => {
     expect(e.pageErrors).toEqual([])
   })
 
+  test('Markdown: a code block with a copy button; HTML in an answer is never run', async () => {
+    const { page } = e
+    await e.context.grantPermissions(['clipboard-read', 'clipboard-write'])
+    answers.push(
+      reply.text('Run this on the Pi [1]:\n\n```sh\nssh pi@10.0.0.2 -p 2222\n```\n\n<img src="x" onerror="window.__pwned = 1"> **Done**.', {
+        chunks: ['Run this on the Pi [1]:\n\n', '```sh\nssh pi@10.0.0.2', ' -p 2222\n```\n\n', '<img src="x" onerror="window.__pwned = 1"> **Done**.']
+      })
+    )
+    await composer(page).fill('How do I log in to the Pi?')
+    await composer(page).press('Enter')
+    const answer = lastAnswer(page)
+    await poll(async () => (await answer.getAttribute('data-status')) === 'complete' && (await answer.innerText()).includes('Done')).toBe(true)
+    const code = answer.locator('.engram-code pre code')
+    expect((await code.innerText()).trim()).toBe('ssh pi@10.0.0.2 -p 2222')
+    expect(await answer.locator('.engram-code').innerText()).toContain('sh')
+    expect(await answer.locator('strong', { hasText: 'Done' }).count()).toBe(1)
+    // The raw <img> is not an element, and its handler never ran.
+    expect(await answer.locator('img').count()).toBe(0)
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined()
+    await answer.getByRole('button', { name: 'Copy code' }).click()
+    await poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe('ssh pi@10.0.0.2 -p 2222')
+    await e.screenshot('chat-code')
+    expect(e.pageErrors).toEqual([])
+  })
+
+  test('Chat settings: a model for this chat only is used for its next answer', async () => {
+    const { page } = e
+    await page.getByRole('button', { name: 'Chat settings' }).click()
+    const popover = page.getByRole('dialog', { name: 'Chat settings' })
+    await popover.waitFor()
+    const model = popover.getByRole('combobox', { name: 'Model for this chat' })
+    await model.fill('test-model-large')
+    await model.press('Tab')
+    await popover.getByRole('button', { name: 'Save' }).click()
+    await popover.waitFor({ state: 'hidden' })
+    const sessionId = sessionIdFromUrl(page)
+    await poll(async () => (await e.core.call('sessions:get', { id: sessionId })).session.settings.model).toBe('test-model-large')
+    // The chat's header says it has its own model.
+    await page.locator('.engram-conversation-head').getByText('test-model-large', { exact: true }).waitFor()
+
+    const since = llm.chatRequests().length
+    answers.push(reply.text('Answered by the large model.'))
+    await composer(page).fill('Which model answers now?')
+    await composer(page).press('Enter')
+    await poll(async () => (await lastAnswer(page).getAttribute('data-status')) === 'complete' && (await lastAnswer(page).innerText()).includes('Answered by the large model.')).toBe(true)
+    const asked = llm.chatRequests().slice(since).filter((r) => kindOf(r) === 'answer')
+    expect(asked.map((r) => r.body?.model)).toEqual(['test-model-large'])
+    expect(await lastAnswer(page).getByTestId('answer-facts').innerText()).toMatch(/^test-model-large · /)
+    expect(e.pageErrors).toEqual([])
+  })
+
   test('Extract memories proposes a new memory and an update; confirm one after editing it, reject the other', async () => {
     const { page } = e
     const key = (await e.core.call('memories:list', { limit: 10 })).items.find((m) => m.content === MEMORY)
@@ -387,6 +438,23 @@ describe('sessions', () => {
     expect(e.pageErrors).toEqual([])
   })
 
+  test('a link to an earlier message opens its chat scrolled to it, marked', async () => {
+    const { page } = e
+    const [session] = (await e.core.call('sessions:list', {})).items
+    expect(session).toBeDefined()
+    const first = (await messagesOf(session?.id as string)).find((m) => m.role === 'assistant')
+    await page.keyboard.press('Control+n')
+    await poll(() => page.url()).toContain('#/chat/new')
+    await page.evaluate((hash) => (window.location.hash = hash), `#/chat/${session?.id}?message=${first?.id}`)
+    const marked = page.locator(`[data-message-id="${first?.id}"]`)
+    await poll(() => marked.getAttribute('data-highlighted')).toBe('true')
+    expect(await marked.isVisible()).toBe(true)
+    // The mark stays; the address bar drops ?message= so a reload does not jump again.
+    await poll(() => page.url()).toMatch(new RegExp(`#/chat/${session?.id}$`))
+    await e.screenshot('chat-message-marked')
+    expect(e.pageErrors).toEqual([])
+  })
+
   test('Settings shows the tokens used per day and model, and the latest calls', async () => {
     const { page } = e
     await page.keyboard.press('Control+6')
@@ -398,7 +466,7 @@ describe('sessions', () => {
     // "Only problems" leaves the stopped answer.
     await usage.getByRole('checkbox', { name: /^Only problems/ }).check()
     await poll(() => table.getByRole('row').count()).toBe(2)
-    expect(await table.getByRole('row').nth(1).innerText()).toMatch(/Answer\s+test-model[\s\S]*stopped/)
+    expect(await table.getByRole('row').nth(1).innerText()).toMatch(/Answer\s+test-model[\s\S]*stopped/i)
     await usage.scrollIntoViewIfNeeded()
     await e.screenshot('chat-settings-usage')
     expect(e.pageErrors).toEqual([])

@@ -5,7 +5,7 @@
  */
 import { ActionIcon, Anchor, CopyButton, Group, Text, Tooltip, Typography } from '@mantine/core'
 import { IconCheck, IconCopy } from '@tabler/icons-react'
-import { memo } from 'react'
+import { createContext, memo, useContext } from 'react'
 import Markdown, { type Components } from 'react-markdown'
 import remarkGfm from 'remark-gfm'
 import type { Citation } from '../../../../../shared/chat'
@@ -54,29 +54,37 @@ function CodeBlock(props: { node?: HastLike | undefined; children?: React.ReactN
   )
 }
 
-function components(citations: Citation[]): Components {
-  return {
-    pre: ({ node, children }) => <CodeBlock node={node as HastLike | undefined}>{children}</CodeBlock>,
-    a: ({ node: _node, href, children, ...rest }) => {
-      if (href?.startsWith(CITE_PREFIX)) {
-        const n = Number(href.slice(CITE_PREFIX.length))
-        return <CitationChip n={n} citation={citations.find((c) => c.n === n)} />
-      }
-      return (
-        <Anchor href={href} target="_blank" rel="noreferrer noopener" {...rest}>
-          {children}
-        </Anchor>
-      )
-    }
+/** The answer's sources, for the citation chips (a context, so the components below stay the same between renders). */
+const CitationsContext = createContext<Citation[]>([])
+
+function Cite(props: { n: number }): React.JSX.Element {
+  const citations = useContext(CitationsContext)
+  return <CitationChip n={props.n} citation={citations.find((c) => c.n === props.n)} />
+}
+
+/** One set of components for every answer: new ones each render would remount code blocks (and reset their Copied state). */
+const COMPONENTS: Components = {
+  pre: ({ node, children }) => <CodeBlock node={node as HastLike | undefined}>{children}</CodeBlock>,
+  a: ({ node: _node, href, children, ...rest }) => {
+    if (href?.startsWith(CITE_PREFIX)) return <Cite n={Number(href.slice(CITE_PREFIX.length))} />
+    return (
+      <Anchor href={href} target="_blank" rel="noreferrer noopener" {...rest}>
+        {children}
+      </Anchor>
+    )
   }
 }
 
+const PLUGINS = [remarkGfm, remarkCitations]
+
 export const AnswerMarkdown = memo(function AnswerMarkdown(props: { text: string; citations: Citation[] }): React.JSX.Element {
   return (
-    <Typography className="engram-markdown">
-      <Markdown remarkPlugins={[remarkGfm, remarkCitations]} components={components(props.citations)}>
-        {props.text}
-      </Markdown>
-    </Typography>
+    <CitationsContext.Provider value={props.citations}>
+      <Typography className="engram-markdown">
+        <Markdown remarkPlugins={PLUGINS} components={COMPONENTS}>
+          {props.text}
+        </Markdown>
+      </Typography>
+    </CitationsContext.Provider>
   )
 })

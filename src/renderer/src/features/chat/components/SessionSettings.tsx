@@ -134,7 +134,7 @@ export function SessionSettings(props: { session: ChatSession | null }): React.J
       <Popover.Target>
         <Indicator disabled={!hasOverrides(props.session)} size={8} offset={4} label={undefined}>
           <Tooltip label="Chat settings: model and documents">
-            <ActionIcon variant="subtle" color="gray" aria-label="Chat settings" aria-expanded={opened}>
+            <ActionIcon variant="subtle" color="gray" aria-label="Chat settings" aria-expanded={opened} onClick={() => setOpened((o) => !o)}>
               <IconAdjustmentsHorizontal size={18} />
             </ActionIcon>
           </Tooltip>
