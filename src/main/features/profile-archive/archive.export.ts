@@ -126,9 +126,16 @@ export async function exportProfile(opts: ExportOptions): Promise<ExportResult> 
   // The pipeline's own failure (disk full, ...) surfaces when awaited below; don't let it go unhandled meanwhile.
   written.catch(() => undefined)
 
+  // If the output fails (disk full, a drive gone), every wait below ends with that error instead of hanging.
+  const outputFailed = written.then(
+    () => new Promise<never>(() => undefined),
+    (err: unknown) => Promise.reject(err instanceof Error ? err : new Error(String(err)))
+  )
+  outputFailed.catch(() => undefined)
+  const orFail = <T>(p: Promise<T>): Promise<T> => Promise.race([p, outputFailed])
   const mtime = createdAt
   const addBuffer = (name: string, data: Buffer): Promise<void> =>
-    new Promise((resolve, reject) => pack.entry({ name, size: data.length, mtime, mode: 0o600 }, data, (err) => (err ? reject(err) : resolve())))
+    orFail(new Promise((resolve, reject) => pack.entry({ name, size: data.length, mtime, mode: 0o600 }, data, (err) => (err ? reject(err) : resolve()))))
 
   try {
     const manifest: Manifest = {
@@ -222,10 +229,10 @@ export async function exportProfile(opts: ExportOptions): Promise<ExportResult> 
       })
       for await (const chunk of createReadStream(f.abs) as AsyncIterable<Buffer>) {
         hash.update(chunk)
-        if (!entry.write(chunk)) await new Promise<void>((resolve) => entry.once('drain', () => resolve()))
+        if (!entry.write(chunk)) await orFail(new Promise<void>((resolve) => entry.once('drain', () => resolve())))
       }
       ;(entry as unknown as { end(): void }).end()
-      await finished
+      await orFail(finished)
       manifest.files[name] = { bytes: f.bytes, sha256: hash.digest('hex') }
       doneBytes += f.bytes
       progress({ phase: 'files', done: doneBytes, total: totalBytes, detail: f.rel })

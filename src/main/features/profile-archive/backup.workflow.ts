@@ -66,6 +66,16 @@ export function listBackups(folder: string, profileId: string): BackupFile[] {
   return found.sort((a, b) => (a.key < b.key ? 1 : a.key > b.key ? -1 : 0)).map(({ key: _key, ...f }) => f)
 }
 
+function pidAlive(pid: number): boolean {
+  if (pid === process.pid) return true
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
 export function backupWorkflow(deps: BackupDeps): WorkflowDefinition<BackupInput> {
   return defineWorkflow<BackupInput>({
     name: BACKUP_WORKFLOW,
@@ -98,6 +108,15 @@ export function backupWorkflow(deps: BackupDeps): WorkflowDefinition<BackupInput
             if (old.path === made.path) continue
             rmSync(old.path, { force: true })
             removed.push(old.name)
+          }
+          // Partial files of this profile's backups whose writer died (a kill, a power cut).
+          const partial = new RegExp(`-${deps.profile().id.slice(0, 8)}-\\d{8}-\\d{6}\\.engram\\.partial-(\\d+)-[0-9a-f]+$`)
+          for (const name of existsSync(ctx.input.folder) ? readdirSync(ctx.input.folder) : []) {
+            const m = partial.exec(name)
+            if (m && !pidAlive(Number(m[1]))) {
+              rmSync(join(ctx.input.folder, name), { force: true })
+              removed.push(name)
+            }
           }
           if (removed.length) ctx.log('info', `Removed ${removed.length} older backup${removed.length === 1 ? '' : 's'}: ${removed.join(', ')}`)
           return { path: made.path, bytes: made.bytes, tookMs: made.tookMs, removed }
