@@ -12,6 +12,8 @@ import { testCore, type TestCore } from '../helpers/core'
 import { reply, startLlmServer, type LlmServer } from '../helpers/llm-server'
 import type { LlmConfig, LlmService } from '../../src/main/features/llm/llm.types'
 import { AppError } from '../../src/shared/errors'
+import { createLlmService } from '../../src/main/features/llm/llm.service'
+import { createSecretsStore, localKeyBox } from '../../src/main/features/llm/secrets'
 
 let core: TestCore
 let llm: LlmServer
@@ -269,6 +271,32 @@ describe('completions', () => {
     const r = await svc.complete({ config: { ...(await config()), temperature: 0.4 }, kind: 'extract', messages: [{ role: 'user', content: 'json please' }], json: true, maxTokens: 50 })
     expect(r.ok).toBe(true)
     expect(llm.chatRequests().at(-1)?.body).toMatchObject({ temperature: 0.4, response_format: { type: 'json_object' }, max_tokens: 50 })
+  })
+})
+
+describe('a server that stalls', () => {
+  async function impatient(): Promise<LlmService> {
+    const s = await core.services()
+    const secrets = createSecretsStore({ db: s.ctx.db, box: () => localKeyBox(core.dataDir) })
+    return createLlmService({ db: s.ctx.db, settings: s.settings, secrets, maxRetries: 0, timeoutMs: 1000, idleTimeoutMs: 1000, ollamaUrl: null })
+  }
+
+  it('mid-answer: keeps the text so far, incomplete, and says the server stopped sending', async () => {
+    llm.script(reply.text('one two three four', { chunkDelayMs: 20_000 }))
+    const started = Date.now()
+    const r = await (await impatient()).complete({ config: await config(), kind: 'answer', messages: [{ role: 'user', content: 'x' }], onToken: () => undefined })
+    if (!r.ok) throw new Error(r.error.message)
+    expect(Date.now() - started).toBeLessThan(15_000)
+    expect(r.value).toMatchObject({ content: 'one ', incomplete: true, error: expect.stringMatching(/stopped sending text for 1 s; the text so far is kept/) })
+    expect(await lastTrace()).toMatchObject({ status: 'error' })
+  })
+
+  it('before the first token: unavailable, naming the wait', async () => {
+    llm.script(reply.slow('late', 20_000))
+    const r = await (await impatient()).complete({ config: await config(), kind: 'answer', messages: [{ role: 'user', content: 'x' }], onToken: () => undefined })
+    expect(r.ok).toBe(false)
+    if (r.ok) return
+    expect(r.error).toMatchObject({ code: 'unavailable', message: expect.stringMatching(/did not answer within 1 s/) })
   })
 })
 

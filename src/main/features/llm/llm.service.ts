@@ -36,8 +36,10 @@ export interface LlmServiceOptions {
   retryBaseMs?: number
   /** The longest Retry-After honoured; a longer one fails at once, naming the wait. Default 20 s. */
   maxRetryWaitMs?: number
-  /** Per-request timeout (local models can be slow to load). Default 5 minutes. */
+  /** The longest wait for an answer to start (local models can be slow to load). Default 5 minutes. */
   timeoutMs?: number
+  /** The longest silence once a stream has started (a server that hangs mid-answer). Default 2 minutes. */
+  idleTimeoutMs?: number
 }
 
 /** Internal: everything we learned about a call's HTTP exchanges, for the error message. */
@@ -124,6 +126,7 @@ export function createLlmService(o: LlmServiceOptions): LlmService {
   const retryBaseMs = o.retryBaseMs ?? 500
   const maxRetryWaitMs = o.maxRetryWaitMs ?? 20_000
   const timeoutMs = o.timeoutMs ?? 5 * 60_000
+  const idleTimeoutMs = o.idleTimeoutMs ?? 2 * 60_000
   const ollamaUrl = o.ollamaUrl === undefined ? DEFAULT_OLLAMA_URL : o.ollamaUrl
 
   const countTokens = (text: string): number => (text ? bpeCount(text, { disallowedSpecial: new Set() }) : 0)
@@ -221,6 +224,25 @@ export function createLlmService(o: LlmServiceOptions): LlmService {
       let firstTokenMs: number | null = null
       let usage: { prompt_tokens?: number; completion_tokens?: number } | null = null
       const elapsed = (): number => Math.round(performance.now() - started)
+      // The SDK's timeout ends when the headers arrive; a body that stalls is watched here.
+      const internal = new AbortController()
+      const onOuterAbort = (): void => internal.abort()
+      if (opts.signal?.aborted) internal.abort()
+      opts.signal?.addEventListener('abort', onOuterAbort, { once: true })
+      let stalledAfterMs: number | null = null
+      let watchdog: NodeJS.Timeout | null = null
+      const watch = (ms: number): void => {
+        if (watchdog) clearTimeout(watchdog)
+        watchdog = setTimeout(() => {
+          stalledAfterMs = ms
+          internal.abort()
+        }, ms)
+        watchdog.unref()
+      }
+      const unwatch = (): void => {
+        if (watchdog) clearTimeout(watchdog)
+        opts.signal?.removeEventListener('abort', onOuterAbort)
+      }
 
       const finish = async (status: 'ok' | 'error' | 'cancelled', error: string | null, incomplete: boolean): Promise<Completion & { traceId: string | null }> => {
         const durationMs = elapsed()
@@ -256,12 +278,14 @@ export function createLlmService(o: LlmServiceOptions): LlmService {
       const run = async (json: boolean): Promise<void> => {
         const c = client(config, { onRequestSent: opts.onRequestSent }, facts)
         const extra = json ? { response_format: { type: 'json_object' as const } } : {}
-        const reqOpts = opts.signal ? { signal: opts.signal } : {}
+        const reqOpts = { signal: internal.signal }
+        watch(timeoutMs)
         if (opts.onToken) {
           const stream = await c.chat.completions.create({ ...base, ...extra, stream: true, stream_options: { include_usage: true } }, reqOpts)
           for await (const chunk of stream) {
             if (chunk.model) model = chunk.model
             if (chunk.usage) usage = chunk.usage
+            watch(idleTimeoutMs)
             const delta = chunk.choices[0]?.delta?.content
             if (delta) {
               if (firstTokenMs === null) firstTokenMs = elapsed()
@@ -286,10 +310,18 @@ export function createLlmService(o: LlmServiceOptions): LlmService {
           if (opts.json && err instanceof APIError && err.status === 400 && /response_format/i.test(serverMessage(err)) && !content) await run(false)
           else throw err
         }
-        // The SDK ends a stream quietly when its signal aborts: that is a stop, not an answer.
-        if (opts.signal?.aborted) throw new APIUserAbortError()
+        // The SDK ends a stream quietly when its signal aborts: that is a stop or a stall, not an answer.
+        if (internal.signal.aborted) throw new APIUserAbortError()
         return ok(await finish('ok', null, false))
       } catch (err) {
+        const host = providerOf(config.baseUrl)
+        if (stalledAfterMs !== null && opts.signal?.aborted !== true) {
+          const secs = Math.round(stalledAfterMs / 1000)
+          if (content) return ok(await finish('error', `${host} stopped sending text for ${secs} s; the text so far is kept.`, true))
+          const message = `The chat model at ${host} did not answer within ${secs} s. Is it still loading? Try again in a moment.`
+          await finish('error', message, false)
+          return fail({ code: 'unavailable', message })
+        }
         const aborted = opts.signal?.aborted === true || err instanceof APIUserAbortError
         if (aborted) {
           if (content) return ok(await finish('cancelled', 'Stopped before the answer finished.', true))
@@ -298,7 +330,7 @@ export function createLlmService(o: LlmServiceOptions): LlmService {
         }
         if (content) {
           // The stream broke after some text arrived: keep what came.
-          const note = `The connection to ${providerOf(config.baseUrl)} closed before the answer finished; the text so far is kept.`
+          const note = `The connection to ${host} closed before the answer finished; the text so far is kept.`
           return ok(await finish('error', note, true))
         }
         const e = describeLlmError(err, config, facts)
@@ -306,6 +338,8 @@ export function createLlmService(o: LlmServiceOptions): LlmService {
           o.logger?.warn('[engram] LLM call failed', err)
         await finish(e.code === 'cancelled' ? 'cancelled' : 'error', e.message, false)
         return fail(e)
+      } finally {
+        unwatch()
       }
     },
 
