@@ -129,10 +129,11 @@ export const consolidationRepository = {
     }))
   },
 
-  /** Put a memory's restorable columns back from a snapshot taken with `lockMembers`. */
-  async restoreRow(trx: Knex.Transaction, snapshot: Record<string, unknown>): Promise<void> {
+  /** Put memories' restorable columns back from snapshots taken with `lockMembers`. */
+  async restoreRows(trx: Knex.Transaction, snapshots: Array<Record<string, unknown>>): Promise<void> {
     const sets = RESTORED_COLUMNS.map((c) => `${c} = r.${c}`).join(', ')
-    await trx.raw(`update memories m set ${sets} from jsonb_populate_record(null::memories, ?::jsonb) r where m.id = r.id`, [JSON.stringify(snapshot)])
+    for (let i = 0; i < snapshots.length; i += 2000)
+      await trx.raw(`update memories m set ${sets} from jsonb_populate_recordset(null::memories, ?::jsonb) r where m.id = r.id`, [JSON.stringify(snapshots.slice(i, i + 2000))])
   },
 
   async restoreDuplicates(trx: Knex.Transaction, memberIds: string[], rows: Array<Record<string, unknown>>): Promise<void> {

@@ -16,7 +16,6 @@ import type { Knex } from 'knex'
 import { AppError } from '../../../shared/errors'
 import { eventsRepository } from '../events/events.repository'
 import type { LlmService } from '../llm/llm.types'
-import { memoriesRepository } from '../memories/memories.repository'
 import { contentHash, normalizeTopics } from '../memories/normalize'
 import { defineWorkflow, isTerminal, type WorkflowDefinition, type WorkflowRunner } from '../workflows/runner'
 import { workflowsRepository } from '../workflows/workflows.repository'
@@ -298,32 +297,38 @@ export function createConsolidationService({ db, runner, onChanged }: { db: Knex
       const clusters = (await repo.clustersOf(db, runId)).filter((c) => !c.undoneAt)
       if (clusters.length === 0) throw new AppError('conflict', 'There is nothing to undo: this run merged nothing, or it was undone already.')
       const out = await db.transaction(async (trx) => {
-        let restored = 0
-        let removed = 0
-        for (const c of clusters) {
-          const merged = await memoriesRepository.get(trx, c.mergedId)
-          if (merged && merged.status === 'superseded')
-            throw new AppError('conflict', `A merged memory was edited or merged again since ("${merged.content.slice(0, 60)}"). Undo stopped with nothing changed, so that edit is not lost.`)
-          const now = await repo.lockMembers(trx, c.memberIds)
-          if (now.length !== c.memberIds.length || now.some((r) => r['status'] !== 'archived' || r['archived_by_run'] !== runId))
-            throw new AppError('conflict', 'Some of the originals were restored, edited or deleted since the run. Undo stopped with nothing changed.')
-          if (merged) {
-            await trx('memories').where({ superseded_by: merged.id }).update({ superseded_by: null })
-            await trx('memories').where({ id: merged.id }).del()
-            removed++
-          }
-          for (const snap of c.originals) {
-            if (snap['status'] === 'active') {
-              const clash = await memoriesRepository.findActiveByHash(trx, String(snap['content_hash']))
-              if (clash) throw new AppError('conflict', `A memory with the same text as an original was added since ("${clash.content.slice(0, 60)}"). Archive or edit it, then undo again.`)
-            }
-            await repo.restoreRow(trx, snap)
-            restored++
-          }
-          await repo.restoreDuplicates(trx, c.memberIds, c.duplicates)
-          await trx('consolidation_clusters').where({ id: c.id }).update({ undone_at: trx.fn.now() })
-        }
+        // Set-based: a run can have merged thousands of clusters.
+        const mergedIds = clusters.map((c) => c.mergedId)
+        const memberIds = clusters.flatMap((c) => c.memberIds)
+        const merged = (await trx('memories').whereIn('id', mergedIds).select('id', 'status', 'content')) as Array<{ id: string; status: string; content: string }>
+        const edited = merged.find((m) => m.status === 'superseded')
+        if (edited)
+          throw new AppError('conflict', `A merged memory was edited or merged again since ("${edited.content.slice(0, 60)}"). Undo stopped with nothing changed, so that edit is not lost.`)
+        const now = await repo.lockMembers(trx, memberIds)
+        if (now.length !== memberIds.length || now.some((r) => r['status'] !== 'archived' || r['archived_by_run'] !== runId))
+          throw new AppError('conflict', 'Some of the originals were restored, edited or deleted since the run. Undo stopped with nothing changed.')
+        const originals = clusters.flatMap((c) => c.originals)
+        const hashes = originals.filter((o) => o['status'] === 'active').map((o) => String(o['content_hash']))
+        const clash = (await trx('memories')
+          .where('status', 'active')
+          .whereIn('content_hash', hashes)
+          .whereNotIn('id', mergedIds)
+          .first('content')) as { content: string } | undefined
+        if (clash) throw new AppError('conflict', `A memory with the same text as an original was added since ("${clash.content.slice(0, 60)}"). Archive or edit it, then undo again.`)
+        await trx('memories').whereIn('superseded_by', mergedIds).update({ superseded_by: null })
+        const removed = await trx('memories').whereIn('id', mergedIds).del()
+        await repo.restoreRows(trx, originals)
+        const seen = new Set<string>()
+        const dups = clusters
+          .flatMap((c) => c.duplicates)
+          .filter((d) => {
+            const key = `${String(d['memory_id'])}|${String(d['candidate_id'])}`
+            return seen.has(key) ? false : (seen.add(key), true)
+          })
+        await repo.restoreDuplicates(trx, memberIds, dups)
+        await trx('consolidation_clusters').whereIn('id', clusters.map((c) => c.id)).update({ undone_at: trx.fn.now() })
         await eventsRepository.append(trx, { type: 'memory.consolidate.undo', source: 'app', payload: { runId, clusters: clusters.length } })
+        const restored = originals.length
         await workflowsRepository.appendLog(trx, { runId, stepId: null, level: 'info', message: `Undone: ${restored} memories restored, ${removed} merged memories removed.`, at: new Date() })
         return { runId, restored, removed }
       })
