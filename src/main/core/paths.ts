@@ -40,6 +40,20 @@ export function resolveWorker(file: string): string {
   return join(appRoot(), 'src', 'main', 'workers', file)
 }
 
+/**
+ * A worker that electron-vite bundles into out/main (TypeScript workers, which need tsx when
+ * run from source): its path when this code runs from that build, else null (running from
+ * source: use the source worker). The build is recognised by this module itself being
+ * JavaScript under out/main, so `npm run build` output lying around does not change what the
+ * CLI and the tests run.
+ */
+export function builtWorker(file: string): string | null {
+  const here = fileURLToPath(import.meta.url)
+  if (here.endsWith('.ts')) return null
+  const candidates = [join(dirname(here), file), join(dirname(here), '..', file), join(appRoot(), 'out', 'main', file)]
+  return candidates.find((c) => existsSync(c)) ?? null
+}
+
 export function appVersion(): string {
   return (JSON.parse(readFileSync(join(appRoot(), 'package.json'), 'utf8')) as { version: string }).version
 }

@@ -9,7 +9,7 @@
 import { basename, join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { AppError, type TransferableError } from '../../../../shared/errors'
-import { appRoot, workerExecArgv } from '../../../core/paths'
+import { appRoot, builtWorker, workerExecArgv } from '../../../core/paths'
 import { abortError, fileError } from './errors'
 import { closePdfWorkers } from './pdf'
 import { parseInProcess } from './parse'
@@ -25,8 +25,9 @@ const START_TIMEOUT_MS = 60_000
 const DEFAULT_TIMEOUT_MS = 10 * 60_000
 const CANCEL_GRACE_MS = 250
 
+/** The bundled thread in the built app (out/main/parse.worker.js), else the source one (loads the parsers through tsx). */
 export function defaultParseWorkerPath(): string {
-  return join(appRoot(), 'src', 'main', 'features', 'documents', 'parsing', 'parse.worker.mjs')
+  return builtWorker('parse.worker.js') ?? join(appRoot(), 'src', 'main', 'features', 'documents', 'parsing', 'parse.worker.mjs')
 }
 
 type WorkerMsg =

@@ -8,8 +8,9 @@
  *
  * The parsers are TypeScript (parse.ts and what it imports). When running from source
  * (tests, the CLI, the browser bridge, electron-vite dev) they load through tsx, as the
- * CLI does. If that cannot load (a packaged app without tsx), this thread says
- * 'unavailable' and the caller parses on its own thread instead.
+ * CLI does. The built app runs out/main/parse.worker.js instead (parse.worker.entry.ts,
+ * bundled by electron-vite). If neither can load, this thread says 'unavailable' and the
+ * caller parses on its own thread instead.
  *
  * Protocol:
  *   ← { type:'ready' } | { type:'unavailable', message }
@@ -23,39 +24,15 @@ import { parentPort } from 'node:worker_threads'
 if (!parentPort) throw new Error('parse.worker must run as a worker thread')
 const port = parentPort
 
-/** @type {((input: any, opts: any) => Promise<unknown>) | null} */
-let parse = null
 try {
   const { register } = await import('tsx/esm/api')
   register()
-  // A computed specifier: TypeScript checks this file and must not resolve a .ts import.
+  // Computed specifiers: TypeScript checks this file and must not resolve a .ts import.
   const mod = await import(new URL('./parse.ts', import.meta.url).href)
-  parse = mod.parseInProcess
-  port.postMessage({ type: 'ready' })
+  const { serveParsing } = await import(new URL('./serve.ts', import.meta.url).href)
+  // Answers 'ready', then serves parse and cancel messages (the built app runs the same
+  // loop from the bundled parse.worker.entry.ts).
+  serveParsing(port, mod.parseInProcess)
 } catch (err) {
   port.postMessage({ type: 'unavailable', message: err instanceof Error ? err.message : String(err) })
 }
-
-/** Running parses, to cancel by id. */
-const running = new Map()
-
-port.on('message', async (/** @type {any} */ msg) => {
-  if (msg?.type === 'cancel') {
-    running.get(msg.id)?.abort()
-    return
-  }
-  if (msg?.type !== 'parse' || !parse) return
-  const id = msg.id
-  const ac = new AbortController()
-  running.set(id, ac)
-  try {
-    const doc = await parse(msg.input, { ...msg.opts, signal: ac.signal, onProgress: (/** @type {unknown} */ p) => port.postMessage({ type: 'progress', id, p }) })
-    port.postMessage({ type: 'done', id, doc })
-  } catch (err) {
-    const e = /** @type {{ toTransferable?: () => unknown, message?: string }} */ (err ?? {})
-    const error = typeof e.toTransferable === 'function' ? e.toTransferable() : { code: 'internal', message: String(e.message ?? err) }
-    port.postMessage({ type: 'error', id, error })
-  } finally {
-    running.delete(id)
-  }
-})

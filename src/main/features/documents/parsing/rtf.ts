@@ -10,7 +10,7 @@
 import { Readable } from 'node:stream'
 import iconv from 'iconv-lite'
 import { Tokenize } from 'rtf-stream-parser'
-import { ToPlainText } from 'rtf-stream-parser/dist/src/ToPlainText'
+import { ToPlainText } from 'rtf-stream-parser/dist/src/ToPlainText.js'
 import { fileError, throwIfAborted } from './errors'
 import { sanitizeText } from './encoding'
 import type { ParsedDocument } from './types'
