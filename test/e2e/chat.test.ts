@@ -246,6 +246,12 @@ describe('grounded answers', () => {
     // The seconds count up while nothing arrives.
     await expect.poll(() => phase.innerText(), { timeout: 15_000 }).toMatch(/Waiting for the model… [2-9] s/)
     await e.screenshot('chat-slow')
+    // Another question while this one is coming: not sent, kept, and the box says why.
+    await composer(page).fill('One more thing')
+    await composer(page).press('Enter')
+    await page.getByText('An answer is still coming: wait for it, or stop it with Esc. Your text stays here.').waitFor()
+    expect(await composer(page).inputValue()).toBe('One more thing')
+    await composer(page).fill('')
 
     await composer(page).press('Escape')
     await expect.poll(() => answer.getAttribute('data-status'), { timeout: 20_000 }).toBe('incomplete')
@@ -302,9 +308,9 @@ describe('grounded answers', () => {
     expect(await answer.locator('strong', { hasText: 'Done' }).count()).toBe(1)
     // The raw <img> is not an element, and its handler never ran.
     expect(await answer.locator('img').count()).toBe(0)
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined()
+    expect(await page.evaluate('typeof window.__pwned')).toBe('undefined')
     await answer.getByRole('button', { name: 'Copy code' }).click()
-    await poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe('ssh pi@10.0.0.2 -p 2222')
+    await poll(() => page.evaluate('navigator.clipboard.readText()')).toBe('ssh pi@10.0.0.2 -p 2222')
     await e.screenshot('chat-code')
     expect(e.pageErrors).toEqual([])
   })
@@ -445,7 +451,7 @@ describe('sessions', () => {
     const first = (await messagesOf(session?.id as string)).find((m) => m.role === 'assistant')
     await page.keyboard.press('Control+n')
     await poll(() => page.url()).toContain('#/chat/new')
-    await page.evaluate((hash) => (window.location.hash = hash), `#/chat/${session?.id}?message=${first?.id}`)
+    await page.evaluate(`window.location.hash = ${JSON.stringify(`#/chat/${session?.id}?message=${first?.id}`)}`)
     const marked = page.locator(`[data-message-id="${first?.id}"]`)
     await poll(() => marked.getAttribute('data-highlighted')).toBe('true')
     expect(await marked.isVisible()).toBe(true)

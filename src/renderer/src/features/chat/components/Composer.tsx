@@ -5,6 +5,7 @@
  */
 import { ActionIcon, Group, Kbd, Stack, Text, Textarea, Tooltip } from '@mantine/core'
 import { IconArrowUp, IconPlayerStopFilled } from '@tabler/icons-react'
+import { useState } from 'react'
 import { notifyError } from '../../notifications/store'
 import { openSession } from '../route'
 import { streamingMessageId, useChatStore } from '../store'
@@ -39,9 +40,12 @@ export function Composer(props: { placeholder?: string }): React.JSX.Element {
   const streaming = useChatStore((s) => streamingMessageId(s) !== null)
   const setDraft = useChatStore((s) => s.setDraft)
 
+  const [hint, setHint] = useState<string | null>(null)
+
   const submit = (): void => {
     const s = useChatStore.getState()
-    if (s.sending || !s.draft.trim() || streamingMessageId(s)) return
+    if (streamingMessageId(s)) return setHint('An answer is still coming: wait for it, or stop it with Esc. Your text stays here.')
+    if (s.sending || !s.draft.trim()) return
     void s.send().then((sessionId) => {
       if (sessionId) openSession(sessionId)
     })
@@ -60,8 +64,12 @@ export function Composer(props: { placeholder?: string }): React.JSX.Element {
           maxRows={10}
           variant="unstyled"
           value={draft}
-          error={error?.message}
-          onChange={(e) => setDraft(e.currentTarget.value)}
+          // The note about waiting applies only while the answer is still coming.
+          error={error?.message ?? (streaming ? hint : null)}
+          onChange={(e) => {
+            setHint(null)
+            setDraft(e.currentTarget.value)
+          }}
           onKeyDown={(e) => {
             if (e.nativeEvent.isComposing) return
             if (e.key === 'Enter' && !e.shiftKey && !e.altKey) {
