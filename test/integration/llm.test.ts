@@ -376,6 +376,23 @@ describe('API key', () => {
     expect(statSync(join(core.dataDir, 'secrets.key')).mode & 0o777).toBe(0o600)
   })
 
+  it('does not follow the settings to another server', async () => {
+    llm.requireApiKey(null)
+    await core.call('llm:configure', { baseUrl: llm.baseUrl, model: 'test-model', apiKey: API_KEY })
+    // Same server, another model: the key stays.
+    expect(await core.call('llm:configure', { baseUrl: llm.baseUrl, model: 'llama3.2:3b' })).toMatchObject({ hasApiKey: true })
+    const other = await startLlmServer()
+    try {
+      const s = await core.call('llm:configure', { baseUrl: other.baseUrl, model: 'test-model' })
+      expect(s).toMatchObject({ hasApiKey: false, keyStorage: 'none' })
+      await svc.complete({ config: await config(), kind: 'answer', messages: [{ role: 'user', content: 'hi' }] })
+      expect(other.chatRequests().at(-1)?.apiKey).toBeNull()
+    } finally {
+      await other.close()
+    }
+    await core.call('llm:configure', { baseUrl: llm.baseUrl, model: 'test-model', apiKey: API_KEY })
+  })
+
   it('survives a restart (same key file) and is removed with null', async () => {
     const { ctx } = await core.services()
     const profileId = ctx.profile.id

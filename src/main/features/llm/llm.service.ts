@@ -60,6 +60,15 @@ export function providerOf(baseUrl: string): string {
   }
 }
 
+function originOf(baseUrl: string | null): string | null {
+  if (!baseUrl) return null
+  try {
+    return new URL(baseUrl).origin
+  } catch {
+    return baseUrl
+  }
+}
+
 function causeCodes(err: unknown): string[] {
   const codes: string[] = []
   let e: unknown = err
@@ -360,10 +369,12 @@ export function createLlmService(o: LlmServiceOptions): LlmService {
     },
 
     async configure(input) {
+      const before = (await profileSettings()).baseUrl
       await o.settings.set(LLM_KEYS.baseUrl, input.baseUrl)
       await o.settings.set(LLM_KEYS.model, input.model)
       if (typeof input.apiKey === 'string') await o.secrets.set(API_KEY_SECRET, input.apiKey)
-      else if (input.apiKey === null) await o.secrets.remove(API_KEY_SECRET)
+      // Absent keeps the key, but only for the same server: a key never follows the settings to another host.
+      else if (input.apiKey === null || originOf(before) !== originOf(input.baseUrl)) await o.secrets.remove(API_KEY_SECRET)
       return service.status()
     },
 

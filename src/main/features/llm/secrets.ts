@@ -6,7 +6,7 @@
  * plaintext exists only in memory.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Knex } from 'knex'
 
@@ -32,6 +32,7 @@ export function localKeyBox(dataDir: string): SecretBox {
       writeFileSync(tmp, randomBytes(32), { mode: 0o600 })
       // Two processes racing both write a whole key; the rename makes one of them win.
       if (!existsSync(file)) renameSync(tmp, file)
+      else rmSync(tmp, { force: true })
     }
     const k = readFileSync(file)
     if (k.length !== 32) throw new Error(`The key file ${file} is damaged (expected 32 bytes).`)
