@@ -382,7 +382,7 @@ export const contract = {
   'proposals:reject': { input: z.object({ id }).strict(), output: out<MemoryProposal>() },
 
   'llm:status': { input: empty, output: out<LlmStatus>() },
-  /** Set the profile's provider. `apiKey`: a string sets it, null removes it, absent keeps it (for the same server: a new host drops it, so a key never goes to another server). */
+  /** Set the profile's provider. `apiKey`: a string sets it, null removes it, absent keeps it. The key goes only to the server (origin) it was saved for. */
   'llm:configure': {
     input: z
       .object({

@@ -376,21 +376,27 @@ describe('API key', () => {
     expect(statSync(join(core.dataDir, 'secrets.key')).mode & 0o777).toBe(0o600)
   })
 
-  it('does not follow the settings to another server', async () => {
+  it('goes only to the server it was saved for', async () => {
     llm.requireApiKey(null)
     await core.call('llm:configure', { baseUrl: llm.baseUrl, model: 'test-model', apiKey: API_KEY })
-    // Same server, another model: the key stays.
+    // Same server, another model: the key applies.
     expect(await core.call('llm:configure', { baseUrl: llm.baseUrl, model: 'llama3.2:3b' })).toMatchObject({ hasApiKey: true })
     const other = await startLlmServer()
     try {
       const s = await core.call('llm:configure', { baseUrl: other.baseUrl, model: 'test-model' })
       expect(s).toMatchObject({ hasApiKey: false, keyStorage: 'none' })
+      expect((await config()).apiKey).toBeNull()
       await svc.complete({ config: await config(), kind: 'answer', messages: [{ role: 'user', content: 'hi' }] })
-      expect(other.chatRequests().at(-1)?.apiKey).toBeNull()
+      await core.call('llm:models', {})
+      expect(other.requests.length).toBe(2)
+      expect(other.requests.map((r) => r.apiKey)).toEqual([null, null])
     } finally {
       await other.close()
     }
-    await core.call('llm:configure', { baseUrl: llm.baseUrl, model: 'test-model', apiKey: API_KEY })
+    // Turned off and on again at its server: the key is still there.
+    expect(await core.call('llm:configure', { baseUrl: null, model: null })).toMatchObject({ hasApiKey: true })
+    expect(await core.call('llm:configure', { baseUrl: llm.baseUrl, model: 'test-model' })).toMatchObject({ hasApiKey: true, keyStorage: 'local-key' })
+    expect((await config()).apiKey).toBe(API_KEY)
   })
 
   it('survives a restart (same key file) and is removed with null', async () => {

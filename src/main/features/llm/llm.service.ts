@@ -18,7 +18,8 @@ import type { SecretsStore } from './secrets'
 import type { Completion, CompleteOptions, LlmMessage, LlmService } from './llm.types'
 import { tracesRepository } from './traces.repository'
 
-export const LLM_KEYS = { baseUrl: 'llm.base_url', model: 'llm.model', temperature: 'llm.temperature' } as const
+/** `apiKeyOrigin`: the server the stored key belongs to (not secret); the key goes to no other. */
+export const LLM_KEYS = { baseUrl: 'llm.base_url', model: 'llm.model', temperature: 'llm.temperature', apiKeyOrigin: 'llm.api_key_origin' } as const
 export const API_KEY_SECRET = 'llm.api_key'
 export const DEFAULT_OLLAMA_URL = 'http://127.0.0.1:11434/v1'
 const SETTINGS_HINT = 'Settings → Chat model'
@@ -188,6 +189,17 @@ export function createLlmService(o: LlmServiceOptions): LlmService {
     return { baseUrl: str(b?.value), model: str(m?.value), temperature: num(t?.value) }
   }
 
+  /** The origin the stored key was saved for (the configured endpoint's, for a key saved without one). */
+  async function keyOrigin(): Promise<string | null> {
+    const [origin, base] = await Promise.all([o.settings.get(LLM_KEYS.apiKeyOrigin), o.settings.get(LLM_KEYS.baseUrl)])
+    return str(origin?.value) ?? originOf(str(base?.value))
+  }
+
+  /** The stored key, only when it belongs to this endpoint's server. */
+  async function keyFor(baseUrl: string): Promise<string | null> {
+    return (await keyOrigin()) === originOf(baseUrl) ? o.secrets.get(API_KEY_SECRET) : null
+  }
+
   async function detectOllama(): Promise<LlmStatus['ollama']> {
     if (!ollamaUrl) return null
     try {
@@ -219,7 +231,7 @@ export function createLlmService(o: LlmServiceOptions): LlmService {
       return {
         baseUrl: p.baseUrl,
         model,
-        apiKey: await o.secrets.get(API_KEY_SECRET),
+        apiKey: await keyFor(p.baseUrl),
         temperature: num(session?.temperature) ?? p.temperature
       }
     },
@@ -356,7 +368,8 @@ export function createLlmService(o: LlmServiceOptions): LlmService {
 
     async status() {
       const p = await profileSettings()
-      const stored = await o.secrets.storedKind(API_KEY_SECRET)
+      // With an endpoint: is there a key for it? Turned off: is a key kept at all?
+      const stored = p.baseUrl === null || (await keyOrigin()) === originOf(p.baseUrl) ? await o.secrets.storedKind(API_KEY_SECRET) : null
       const configured = p.baseUrl !== null && p.model !== null
       return {
         configured,
@@ -369,12 +382,16 @@ export function createLlmService(o: LlmServiceOptions): LlmService {
     },
 
     async configure(input) {
-      const before = (await profileSettings()).baseUrl
       await o.settings.set(LLM_KEYS.baseUrl, input.baseUrl)
       await o.settings.set(LLM_KEYS.model, input.model)
-      if (typeof input.apiKey === 'string') await o.secrets.set(API_KEY_SECRET, input.apiKey)
-      // Absent keeps the key, but only for the same server: a key never follows the settings to another host.
-      else if (input.apiKey === null || originOf(before) !== originOf(input.baseUrl)) await o.secrets.remove(API_KEY_SECRET)
+      if (typeof input.apiKey === 'string') {
+        await o.secrets.set(API_KEY_SECRET, input.apiKey)
+        await o.settings.set(LLM_KEYS.apiKeyOrigin, originOf(input.baseUrl))
+      } else if (input.apiKey === null) {
+        await o.secrets.remove(API_KEY_SECRET)
+        await o.settings.set(LLM_KEYS.apiKeyOrigin, null)
+      }
+      // Absent keeps the key, for its own server only (see keyFor).
       return service.status()
     },
 
@@ -382,9 +399,8 @@ export function createLlmService(o: LlmServiceOptions): LlmService {
       const p = await profileSettings()
       const baseUrl = input?.baseUrl ?? p.baseUrl
       if (!baseUrl) throw new AppError('validation', `No chat endpoint is set. Enter one in ${SETTINGS_HINT}, for example http://localhost:11434/v1.`)
-      // The stored key goes only to the endpoint it was saved for.
-      const sameEndpoint = !input?.baseUrl || input.baseUrl.replace(/\/$/, '') === p.baseUrl?.replace(/\/$/, '')
-      const apiKey = input?.apiKey ?? (sameEndpoint ? await o.secrets.get(API_KEY_SECRET) : null)
+      // The stored key goes only to the server it was saved for.
+      const apiKey = input?.apiKey ?? (await keyFor(baseUrl))
       return listModels({ baseUrl, apiKey })
     },
 
