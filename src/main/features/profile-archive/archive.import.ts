@@ -60,6 +60,8 @@ export interface ImportResult {
   rows: Record<string, number>
   files: number
   tookMs: number
+  /** Milliseconds per phase: unpack (read, decrypt, verify), database (fresh, migrated), load (rows and indexes), finish. */
+  phases: Record<'unpack' | 'database' | 'load' | 'finish', number>
 }
 
 function pidAlive(pid: number): boolean {
@@ -344,8 +346,16 @@ export async function importArchive(opts: ImportOptions): Promise<ImportResult> 
   mkdirSync(work, { recursive: true })
   let engine: Engine | null = null
   let schemaMade = false
+  const phases = { unpack: 0, database: 0, load: 0, finish: 0 }
+  let mark = Date.now()
+  const lap = (k: keyof typeof phases): void => {
+    const now = Date.now()
+    phases[k] = now - mark
+    mark = now
+  }
   try {
     const { manifest, staging } = await unpack(opts, work, progress)
+    lap('unpack')
     const name = opts.name?.trim() ?? uniqueName(registry, manifest.profileName)
     if (opts.name !== undefined) assertNameFree(registry, name)
 
@@ -361,7 +371,9 @@ export async function importArchive(opts: ImportOptions): Promise<ImportResult> 
     await migrateLatest(db, engine.schema)
     // Step back to the archive's database version; the newer migrations run on its data after the load.
     while ((await appliedMigrations(db)).length > manifest.migrations.length) await migrateDown(db, engine.schema)
+    lap('database')
     await load(db, manifest, staging, join(registry.profileDir(id), 'files'), progress, opts.signal)
+    lap('load')
     progress({ phase: 'finishing', done: 0, total: 1, detail: 'Updating the database and indexes' })
     await migrateLatest(db, engine.schema)
 
@@ -387,11 +399,13 @@ export async function importArchive(opts: ImportOptions): Promise<ImportResult> 
       d.profiles.push(record)
     })
     progress({ phase: 'finishing', done: 1, total: 1, detail: 'Done' })
+    lap('finish')
     return {
       profile: { id, name, createdAt: record.createdAt, hasPassphrase: false, locked: false, active: false },
       rows,
       files: Object.keys(manifest.files).length,
-      tookMs: Date.now() - started
+      tookMs: Date.now() - started,
+      phases
     }
   } catch (err) {
     if (schemaMade && opts.engine.databaseUrl) {
