@@ -9,15 +9,21 @@ import type { Knex } from 'knex'
 import { testCore, MODEL_FIXTURE, type TestCore } from '../helpers/core'
 import { buildClusters, extractiveMerge, looseKey } from '../../src/main/features/consolidation/consolidation.merge'
 import { AppError } from '../../src/shared/errors'
+import { reply, startLlmServer, type LlmServer } from '../helpers/llm-server'
 
 let core: TestCore
+let llm: LlmServer
 beforeAll(async () => {
-  core = testCore({ modelDir: MODEL_FIXTURE })
+  llm = await startLlmServer({ models: ['merge-model'] })
+  core = testCore({ modelDir: MODEL_FIXTURE, llm: { ollamaUrl: null, retryBaseMs: 10, maxRetries: 0 } })
   await core.call('profiles:create', { name: 'Consolidate' })
   // The fixture's random weights put unrelated sentences near 0.93; near-copies are above 0.98.
   await core.call('settings:set', { key: 'memories.duplicate_threshold', value: 0.975 })
 })
-afterAll(async () => core.dispose())
+afterAll(async () => {
+  await core.dispose()
+  await llm.close()
+})
 
 const GROUPS = [
   ['I like green tea in the morning.', 'I like green tea in the mornings.', 'I really like green tea in the morning.'],
@@ -144,6 +150,30 @@ describe('memories.consolidate', () => {
     const tiering = await s.workflows.waitFor(await s.workflows.start('memories.tiering', {}), 60_000)
     await expect(core.call('workflows:undo', { id: tiering.id })).rejects.toMatchObject({ code: 'validation', message: 'Only a consolidation run can be undone.' })
     await expect(core.call('workflows:undo', { id: '00000000-0000-4000-8000-000000000009' })).rejects.toMatchObject({ code: 'not_found' })
+  })
+
+  it('lets the LLM write the merged text when one is configured', async () => {
+    const s = await core.services()
+    await core.call('llm:configure', { baseUrl: llm.baseUrl, model: 'merge-model' })
+    const a = (await core.call('memories:capture', { content: 'Water the orchids every Friday.' })).memory.id
+    const b = (await core.call('memories:capture', { content: 'water the orchids, every friday' })).memory.id
+    await s.embeddingQueue.drain()
+    llm.script(reply.text('Water the orchids on Fridays.'))
+    const before = llm.requests.length
+    const run = await s.workflows.waitFor((await core.call('workflows:start', { name: 'memories.consolidate' })).id, 120_000)
+    expect(run.status, run.error ?? '').toBe('succeeded')
+    expect(run.output).toMatchObject({ merged: 1, llm: 1 })
+    const sent = llm.requests.slice(before).find((r) => r.path.endsWith('/chat/completions'))
+    const prompt = sent?.body?.messages?.map((m) => m.content).join('\n') ?? ''
+    expect(prompt).toContain('Water the orchids every Friday.')
+    expect(prompt).toContain('water the orchids, every friday')
+    const merged = (await s.ctx.db('consolidation_clusters').where({ run_id: run.id }).first()) as { merged_id: string; member_ids: string[]; method: string }
+    expect(merged.method).toBe('llm')
+    expect(new Set(merged.member_ids)).toEqual(new Set([a, b]))
+    expect((await core.call('memories:get', { id: merged.merged_id, recordAccess: false })).memory.content).toBe('Water the orchids on Fridays.')
+    await s.embeddingQueue.drain()
+    expect(await core.call('workflows:undo', { id: run.id })).toMatchObject({ restored: 2, removed: 1 })
+    await core.call('llm:configure', { baseUrl: null, model: null })
   })
 
   it('explains bad start input in plain words', async () => {
