@@ -205,31 +205,43 @@ export function importWorkflow(deps: ImportDeps): WorkflowDefinition<ImportInput
           if (next === 0) await repo.deleteChunks(ctx.db, ctx.input.documentId)
           const state = deps.embedder.status().state
           const withVectors = state !== 'missing'
-          while (next < chunks.length) {
-            if (ctx.signal.aborted) throw ctx.signal.reason
-            const slice: NewChunk[] = chunks.slice(next, next + EMBED_BATCH).map(([start, end, page, tokens], i) => ({
-              index: next + i,
+          const sliceAt = (at: number): NewChunk[] =>
+            chunks.slice(at, at + EMBED_BATCH).map(([start, end, page, tokens], i) => ({
+              index: at + i,
               text: text.slice(start, end),
               charStart: start,
               charEnd: end,
               page,
               tokenCount: tokens
             }))
-            let vectors: { values: Float32Array[]; model: string } | null = null
-            if (withVectors) {
-              try {
-                const v = await deps.embedder.embed(slice.map((c) => c.text))
-                vectors = { values: v, model: v.model }
-              } catch (err) {
-                if (!(err instanceof AppError && err.code === 'unavailable')) throw err
-              }
+          const embedSlice = async (slice: NewChunk[]): Promise<{ values: Float32Array[]; model: string } | null> => {
+            if (!withVectors || slice.length === 0) return null
+            try {
+              const v = await deps.embedder.embed(slice.map((c) => c.text))
+              return { values: v, model: v.model }
+            } catch (err) {
+              // No model: the chunks are stored without vectors; the embedding queue's backlog embeds them later.
+              if (!(err instanceof AppError && err.code === 'unavailable')) throw err
+              return null
             }
+          }
+          let slice = sliceAt(next)
+          let embedding = embedSlice(slice)
+          while (next < chunks.length) {
+            if (ctx.signal.aborted) throw ctx.signal.reason
+            const vectors = await embedding
             const upto = next + slice.length
+            // The next batch is embedded (embedder thread) while this one is written (database
+            // thread, ~10 ms of index work a row): the two overlap instead of taking turns.
+            const following = sliceAt(upto)
+            embedding = embedSlice(following)
+            embedding.catch(() => undefined) // awaited on the next turn; not unhandled if this turn throws
             await ctx.db.transaction(async (trx) => {
               await repo.insertChunks(trx, ctx.input.documentId, slice, vectors)
               await ctx.checkpoint({ next: upto }, trx)
             })
             next = upto
+            slice = following
             ctx.progress(next / chunks.length, `${next} of ${chunks.length} passages`)
           }
           return { embedded: withVectors ? chunks.length : 0 }
