@@ -288,6 +288,10 @@ describe('edit, regenerate, feedback', () => {
     const req = llm.chatRequests().filter((r) => kindOf(r) === 'answer' && r.body?.messages?.at(-1)?.content === 'Where is the spare house key?').at(-1)
     expect(req?.body?.messages?.map((m) => m.role)).toEqual(['system', 'user'])
     await expect(core.call('chat:edit', { messageId: a.user.id, content: 'again' })).rejects.toMatchObject({ code: 'conflict' })
+    // Superseded messages are kept, but normal search no longer finds them.
+    const found = await core.call('search:query', { query: 'passport', sources: ['message'], k: 50, recordAccess: false })
+    const superseded = new Set([a.user.id, a.answer.id, b.user.id, b.answer.id])
+    expect(found.hits.filter((h) => superseded.has(h.id))).toEqual([])
   })
 
   it('regenerate keeps the old answer superseded; the session counts active messages', async () => {

@@ -263,7 +263,8 @@ export function createSearchService({ db, embedder, recordAccess }: { db: Knex; 
       if (!input.includeArchived) docFilter.add('and d.archived_at is null')
       if (input.from) docFilter.add('and c.created_at >= ?', input.from)
       if (input.to) docFilter.add('and c.created_at <= ?', input.to)
-      const msgFilter = new Sql().add("g.status <> 'streaming'")
+      // An answer still streaming is not final; one replaced by an edit or a regenerate is kept, but not found.
+      const msgFilter = new Sql().add("g.status <> 'streaming' and g.superseded_at is null")
       if (!input.includeArchived) msgFilter.add('and s.archived_at is null')
       if (input.from) msgFilter.add('and g.created_at >= ?', input.from)
       if (input.to) msgFilter.add('and g.created_at <= ?', input.to)
