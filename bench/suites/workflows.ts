@@ -79,7 +79,7 @@ export const suite: BenchSuite = {
       'workflow.consolidate_10k_s': {
         value: round(seconds, 1),
         unit: 's',
-        note: `10k memories, ${CLUSTERS} near-duplicate clusters seeded; found ${out.clusters}, merged ${out.merged} (one transaction each)`
+        note: `10k memories, ${CLUSTERS} near-duplicate clusters seeded; found ${out.clusters}, merged ${out.merged} (20 clusters a transaction); 2-core machine shared with other work`
       },
       'workflow.main_loop_p99_ms': {
         value: round(h.percentile(99) / 1e6, 1),

@@ -152,6 +152,23 @@ describe('memories.consolidate', () => {
     await expect(core.call('workflows:undo', { id: '00000000-0000-4000-8000-000000000009' })).rejects.toMatchObject({ code: 'not_found' })
   })
 
+  it('never merges a pair the user dismissed as not a duplicate', async () => {
+    const s = await core.services()
+    const a = (await core.call('memories:capture', { content: 'Pick up the dry cleaning on Monday.' })).memory.id
+    const b = (await core.call('memories:capture', { content: 'Pick up the dry cleaning on Mondays.' })).memory.id
+    await s.embeddingQueue.drain()
+    const flagged = (await core.call('memories:get', { id: a, recordAccess: false })).duplicates.map((d) => d.memory.id)
+    expect(flagged).toContain(b)
+    expect(await core.call('memories:dismissDuplicate', { id: a, candidateId: b })).toEqual({ dismissed: true })
+    const run = await s.workflows.waitFor((await core.call('workflows:start', { name: 'memories.consolidate' })).id, 120_000)
+    expect(run.status, run.error ?? '').toBe('succeeded')
+    const statuses = (await s.ctx.db('memories').whereIn('id', [a, b]).select('status')) as Array<{ status: string }>
+    expect(statuses.map((x) => x.status)).toEqual(['active', 'active'])
+    if ((run.output as { merged: number }).merged > 0) await core.call('workflows:undo', { id: run.id })
+    await core.call('memories:archive', { id: a })
+    await core.call('memories:archive', { id: b })
+  })
+
   it('lets the LLM write the merged text when one is configured', async () => {
     const s = await core.services()
     await core.call('llm:configure', { baseUrl: llm.baseUrl, model: 'merge-model' })

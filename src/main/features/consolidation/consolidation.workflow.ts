@@ -64,7 +64,7 @@ interface MergeState {
   llm: number
 }
 
-const NEIGHBOURS = 8
+const NEIGHBOURS = 6
 
 type MemberRow = { id: string; content: string; type: string; topics: string[]; importance: number; pinned: boolean; access_count: number; last_accessed_at: string | null; created_at: string; status: string }
 
@@ -217,7 +217,8 @@ export function consolidationWorkflow(deps: ConsolidationDeps): WorkflowDefiniti
               ctx.progress(total ? st.scanned / total : 1, `${st.scanned} of ${total} memories compared`)
             }
           }
-          const pairs = [...st.pairs]
+          const dismissed = await repo.dismissedPairs(ctx.db)
+          const pairs = st.pairs.filter((p) => !dismissed.has(p.a < p.b ? `${p.a}|${p.b}` : `${p.b}|${p.a}`))
           for (const group of await repo.looseDuplicateGroups(ctx.db)) for (const other of group.slice(1)) pairs.push({ a: group[0] as string, b: other, similarity: 1 })
           const ids = [...new Set(pairs.flatMap((p) => [p.a, p.b]))]
           const rows = await repo.candidates(ctx.db, ids)
