@@ -481,6 +481,7 @@ export function buildProgram(): Command {
     .option('--force', 'replace the file if it exists')
     .option('--json', 'print JSON')
     .action(async (file: string, o: { archivePassphrase?: string; force?: boolean; json?: boolean }) => {
+      if (!o.archivePassphrase) delete o.archivePassphrase // an empty ENGRAM_ARCHIVE_PASSPHRASE means none
       await openTarget(g())
       const c = getCore(g())
       const open = (await c.services()).ctx.profile
@@ -503,6 +504,7 @@ export function buildProgram(): Command {
     .option('--name <name>', "the new profile's name (default: the archive's, made unique)")
     .option('--json', 'print JSON')
     .action(async (file: string, o: { archivePassphrase?: string; name?: string; json?: boolean }) => {
+      if (!o.archivePassphrase) delete o.archivePassphrase
       const c = getCore(g())
       const off = progressTo(c)
       try {
