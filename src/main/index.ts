@@ -174,7 +174,8 @@ function start(): void {
         origin,
         isOurWebContents: (contents: WebContents) => ours.has(contents.id),
         warn: (m) => consoleLogger.warn(m),
-        importPaths: async (paths) => (await core.services()).documents.importFiles(paths.map((path) => ({ path })), { source: 'drop' })
+        importPaths: async (paths) => (await core.services()).documents.importFiles(paths.map((path) => ({ path })), { source: 'drop' }),
+        watchFolder: async (path) => (await core.services()).watcher.add(path)
       })
 
       const accelerator = core.info().captureShortcut

@@ -330,7 +330,7 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
         return { undoConsolidation: (id: string) => s.consolidation.undo(id) }
       }
     ),
-    ...watchHandlers(async () => (await services()).watcher),
+    ...watchHandlers(async () => (await services()).watcher, { pathsFromPage: opts.mode !== 'electron' }),
     ...chatImportHandlers(async () => (await services()).chats),
     ...profileArchiveHandlers(archives),
     ...llmHandlers(services),
