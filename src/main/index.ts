@@ -6,6 +6,7 @@
 import { app, BrowserWindow, safeStorage, session, type WebContents } from 'electron'
 import { join } from 'node:path'
 import { createAppCore, type AppCore } from './core/app-core'
+import { createPathGrants } from './core/path-grants'
 import { setAppRoot } from './core/paths'
 import { consoleLogger } from './ipc/router'
 import { forwardBusEvents, registerFileImportHandlers, registerInvokeHandler, sendTo } from './platform/ipc'
@@ -61,7 +62,10 @@ function start(): void {
 
   const shortcut = createCaptureShortcut(toggleCapture)
 
+  // Paths the person chose in main's dialogs: in the desktop app the path-taking channels accept only these.
+  const pathGrants = createPathGrants()
   const core = createAppCore({
+    pathGrants,
     dataDir: app.getPath('userData'),
     databaseUrl: process.env['ENGRAM_DATABASE_URL'],
     role: 'app',
@@ -175,7 +179,7 @@ function start(): void {
         isOurWebContents: (contents: WebContents) => ours.has(contents.id),
         warn: (m) => consoleLogger.warn(m),
         importPaths: async (paths) => (await core.services()).documents.importFiles(paths.map((path) => ({ path })), { source: 'drop' }),
-        watchFolder: async (path) => (await core.services()).watcher.add(path)
+        pathGrants
       })
 
       const accelerator = core.info().captureShortcut

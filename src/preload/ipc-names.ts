@@ -14,5 +14,7 @@ export const IPC_EVENT = 'engram:event'
 export const IPC_IMPORT_PATHS = 'engram:import-paths'
 /** Renderer to main: `(kind: 'files' | 'folder')`; main shows the open dialog and imports what was chosen. Answers `Result<ImportResult | null>` (null: the dialog was cancelled). */
 export const IPC_PICK_AND_IMPORT = 'engram:pick-and-import'
-/** Renderer to main: no arguments; main shows a folder dialog and keeps the chosen folder in sync. Answers `Result<WatchedFolder | null>` (null: cancelled). */
-export const IPC_PICK_WATCH_FOLDER = 'engram:pick-watch-folder'
+/** Renderer to main: `(purpose)`; main shows the dialog for it, grants the chosen path to the channels of that purpose (src/main/core/path-grants.ts) and answers `Result<string | null>` (null: cancelled). */
+export const IPC_PICK_PATH = 'engram:pick-path'
+/** What a picked path is for (the same list as PathPurpose in src/main/core/path-grants.ts). */
+export const PICK_PURPOSES = ['watch-folder', 'archive-save', 'archive-open', 'backup-folder'] as const

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { createFileApi, MAX_DROPPED_FILES } from '../../src/preload/files'
-import { IPC_IMPORT_PATHS, IPC_PICK_AND_IMPORT, IPC_PICK_WATCH_FOLDER } from '../../src/preload/ipc-names'
+import { IPC_IMPORT_PATHS, IPC_PICK_AND_IMPORT, IPC_PICK_PATH } from '../../src/preload/ipc-names'
 import { importPathsFrom, MAX_IMPORT_PATHS } from '../../src/main/platform/policy'
 
 function fakeIpc() {
@@ -70,14 +70,20 @@ describe('pickAndImport', () => {
     ])
   })
 
-  it('asks main for the folder dialog to keep a folder in sync, passing nothing from the page', async () => {
+  it('asks main for a path dialog by purpose only, and refuses an unknown purpose without calling main', async () => {
     const { ipc, calls } = fakeIpc()
-    await createFileApi(ipc, pathFor).pickWatchFolder()
-    expect(calls).toEqual([[IPC_PICK_WATCH_FOLDER]])
+    const api = createFileApi(ipc, pathFor)
+    await api.pickPath('watch-folder')
+    await api.pickPath('archive-save')
+    expect(await api.pickPath('/etc/passwd' as 'archive-open')).toMatchObject({ ok: false, error: { code: 'validation' } })
+    expect(calls).toEqual([
+      [IPC_PICK_PATH, 'watch-folder'],
+      [IPC_PICK_PATH, 'archive-save']
+    ])
   })
 
-  it('exposes importFiles, pickAndImport and pickWatchFolder, and nothing else', () => {
-    expect(Object.keys(createFileApi(fakeIpc().ipc, pathFor)).sort()).toEqual(['importFiles', 'pickAndImport', 'pickWatchFolder'])
+  it('exposes importFiles, pickAndImport and pickPath, and nothing else', () => {
+    expect(Object.keys(createFileApi(fakeIpc().ipc, pathFor)).sort()).toEqual(['importFiles', 'pickAndImport', 'pickPath'])
   })
 })
 

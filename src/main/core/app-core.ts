@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs'
 import type { AppInfo } from '../../shared/types'
 import { AppError } from '../../shared/errors'
 import { createBus, type Bus } from './bus'
+import type { PathGrants } from './path-grants'
 import { appVersion } from './paths'
 import { createRouter, consoleLogger, type Handlers, type Logger, type Router } from '../ipc/router'
 import { createProfileRegistry, type ProfileRegistry } from '../features/profiles/profiles.registry'
@@ -96,6 +97,8 @@ export interface AppCoreOptions {
   logger?: Logger
   /** Electron registers the global shortcut; returns false when another app holds it. */
   registerShortcut?: (accelerator: string | null) => boolean
+  /** Electron: the paths chosen in main's dialogs; path-taking channels then accept only those. */
+  pathGrants?: PathGrants
   /** A configured embedding model directory (CLI --model-dir); ENGRAM_MODEL_DIR is read too. */
   modelDir?: string | null | undefined
   /** Pass an embedder to share one (tests); otherwise one is made on first use. */
@@ -330,9 +333,9 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
         return { undoConsolidation: (id: string) => s.consolidation.undo(id) }
       }
     ),
-    ...watchHandlers(async () => (await services()).watcher, { pathsFromPage: opts.mode !== 'electron' }),
+    ...watchHandlers(async () => (await services()).watcher, { checkPath: opts.pathGrants ? (p) => opts.pathGrants?.check('watch-folder', p) : undefined }),
     ...chatImportHandlers(async () => (await services()).chats),
-    ...profileArchiveHandlers(archives),
+    ...profileArchiveHandlers(archives, opts.pathGrants),
     ...llmHandlers(services),
     ...extractionHandlers(async () => (await services()).extraction),
     ...chatHandlers(async () => (await services()).chat),

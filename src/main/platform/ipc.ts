@@ -11,8 +11,9 @@ import { BrowserWindow, dialog, ipcMain, type IpcMainInvokeEvent, type WebConten
 import type { Router } from '../ipc/router'
 import type { Bus } from '../core/bus'
 import { AppError, fail, ok, type Result } from '../../shared/errors'
-import type { ImportResult, WatchedFolder } from '../../shared/types'
-import { IPC_EVENT, IPC_IMPORT_PATHS, IPC_INVOKE, IPC_PICK_AND_IMPORT, IPC_PICK_WATCH_FOLDER } from '../../preload/ipc-names'
+import type { ImportResult } from '../../shared/types'
+import type { PathGrants, PathPurpose } from '../core/path-grants'
+import { IPC_EVENT, IPC_IMPORT_PATHS, IPC_INVOKE, IPC_PICK_AND_IMPORT, IPC_PICK_PATH, PICK_PURPOSES } from '../../preload/ipc-names'
 import { importPathsFrom, isTrustedSender, type AppOrigin } from './policy'
 
 export interface InvokeHandlerOptions {
@@ -38,8 +39,8 @@ export function registerInvokeHandler(opts: InvokeHandlerOptions): () => void {
 export interface FileImportOptions extends Omit<InvokeHandlerOptions, 'router'> {
   /** Imports files or folders by path (the documents service, with source 'drop'). */
   importPaths(paths: string[]): Promise<ImportResult>
-  /** Keeps a folder the person chose in the dialog in sync (the folder watcher). */
-  watchFolder(path: string): Promise<WatchedFolder>
+  /** Paths chosen in main's dialogs, which the path-taking channels then accept. */
+  pathGrants: PathGrants
 }
 
 async function asResult<T>(run: () => Promise<T>, warn: (message: string) => void): Promise<Result<T>> {
@@ -84,21 +85,38 @@ export function registerFileImportHandlers(opts: FileImportOptions): () => void 
     }, opts.warn)
   })
 
-  ipcMain.handle(IPC_PICK_WATCH_FOLDER, async (event) => {
-    if (!trusted(event, 'the folder dialog')) return refused
+  ipcMain.handle(IPC_PICK_PATH, async (event, raw: unknown) => {
+    if (!trusted(event, 'a path dialog')) return refused
+    if (!(PICK_PURPOSES as readonly unknown[]).includes(raw)) return fail({ code: 'validation', message: 'Engram has no dialog for that.' })
+    const purpose = raw as PathPurpose
     const win = BrowserWindow.fromWebContents(event.sender)
-    const options = { title: 'Keep a folder in sync', buttonLabel: 'Keep in sync', properties: ['openDirectory' as const] }
+    const archives = [{ name: 'Engram archive', extensions: ['engram'] }]
     return asResult(async () => {
-      const chosen = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
-      const path = chosen.canceled ? null : (importPathsFrom(chosen.filePaths)?.[0] ?? null)
-      return path ? opts.watchFolder(path) : null
+      let path: string | null = null
+      if (purpose === 'archive-save') {
+        const options = { title: 'Export this profile', buttonLabel: 'Export', defaultPath: 'engram-profile.engram', filters: archives }
+        const chosen = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options)
+        path = chosen.canceled || !chosen.filePath ? null : chosen.filePath
+      } else {
+        const folder = purpose !== 'archive-open'
+        const options = {
+          title: purpose === 'watch-folder' ? 'Keep a folder in sync' : purpose === 'backup-folder' ? 'Back up to this folder' : 'Import an archive',
+          buttonLabel: purpose === 'watch-folder' ? 'Keep in sync' : purpose === 'backup-folder' ? 'Choose' : 'Import',
+          properties: [folder ? ('openDirectory' as const) : ('openFile' as const), 'createDirectory' as const],
+          ...(folder ? {} : { filters: archives })
+        }
+        const chosen = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
+        path = chosen.canceled ? null : (importPathsFrom(chosen.filePaths)?.[0] ?? null)
+      }
+      if (path) opts.pathGrants.grant(purpose, path)
+      return path
     }, opts.warn)
   })
 
   return () => {
     ipcMain.removeHandler(IPC_IMPORT_PATHS)
     ipcMain.removeHandler(IPC_PICK_AND_IMPORT)
-    ipcMain.removeHandler(IPC_PICK_WATCH_FOLDER)
+    ipcMain.removeHandler(IPC_PICK_PATH)
   }
 }
 

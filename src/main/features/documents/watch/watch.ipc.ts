@@ -1,18 +1,17 @@
-import { AppError } from '../../../../shared/errors'
 import type { Handlers } from '../../../ipc/router'
 import type { FolderWatcher } from './watch.service'
 
 type WatchChannels = 'watch:list' | 'watch:add' | 'watch:remove' | 'watch:rescan'
 
 /**
- * `pathsFromPage`: whether `watch:add` may take a path typed in the page. True for the
- * browser harness and the CLI; false in Electron, where a folder to watch comes only
- * from main's own folder dialog (src/main/platform/ipc.ts), never from the page.
+ * `checkPath`: in the desktop app, refuses a folder that was not chosen in main's own
+ * dialog (src/core/path-grants.ts); absent in the browser harness and the CLI, where the
+ * person types the path.
  */
-export const watchHandlers = (watcher: () => Promise<FolderWatcher>, o: { pathsFromPage: boolean }): Pick<Handlers, WatchChannels> => ({
+export const watchHandlers = (watcher: () => Promise<FolderWatcher>, o: { checkPath?: ((path: string) => void) | undefined } = {}): Pick<Handlers, WatchChannels> => ({
   'watch:list': async () => (await watcher()).list(),
   'watch:add': async (i) => {
-    if (!o.pathsFromPage) throw new AppError('unauthorized', 'In the desktop app, choose the folder with "Keep a folder in sync…".')
+    o.checkPath?.(i.path)
     return (await watcher()).add(i.path)
   },
   'watch:remove': async (i) => {

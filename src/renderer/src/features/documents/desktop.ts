@@ -5,12 +5,15 @@
  */
 import type { EngramBridge } from '../../../../shared/contract'
 import { AppError, ERROR_CODES, type AppErrorCode } from '../../../../shared/errors'
-import type { ImportResult, WatchedFolder } from '../../../../shared/types'
+import type { ImportResult } from '../../../../shared/types'
+
+/** What a path chosen in main's dialog is for (src/main/core/path-grants.ts). */
+export type PathPurpose = 'watch-folder' | 'archive-save' | 'archive-open' | 'backup-folder'
 
 interface DesktopFiles {
   importFiles(files: readonly File[]): Promise<unknown>
   pickAndImport(kind: 'files' | 'folder'): Promise<unknown>
-  pickWatchFolder(): Promise<unknown>
+  pickPath(purpose: PathPurpose): Promise<unknown>
 }
 
 function desktop(): DesktopFiles | null {
@@ -43,9 +46,12 @@ export async function desktopPickAndImport(kind: 'files' | 'folder'): Promise<Im
   return unwrap<ImportResult | null>(await d.pickAndImport(kind))
 }
 
-/** Shows main's folder dialog and keeps the chosen folder in sync; null when cancelled. */
-export async function desktopPickWatchFolder(): Promise<WatchedFolder | null> {
+/**
+ * Shows main's dialog for a path; main grants the choice to the channels of that purpose,
+ * which in the desktop app take no other path. Null when the person cancelled.
+ */
+export async function desktopPickPath(purpose: PathPurpose): Promise<string | null> {
   const d = desktop()
-  if (!d) throw new AppError('unavailable', 'The folder dialog needs the desktop app.')
-  return unwrap<WatchedFolder | null>(await d.pickWatchFolder())
+  if (!d) throw new AppError('unavailable', 'That dialog needs the desktop app.')
+  return unwrap<string | null>(await d.pickPath(purpose))
 }

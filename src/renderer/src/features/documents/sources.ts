@@ -9,7 +9,7 @@ import type { WorkflowEvent } from '../../../../shared/workflows'
 import type { ChatImportStarted, WatchedFolder, WatchScanResult } from '../../../../shared/types'
 import { api } from '../../lib/api'
 import { singleFlight } from '../../lib/single-flight'
-import { desktopPickWatchFolder, isDesktop } from './desktop'
+import { desktopPickPath, isDesktop } from './desktop'
 import { readBase64 } from './importer'
 
 export interface ChatImportProgress extends ChatImportStarted {
@@ -48,7 +48,9 @@ export const useSourcesStore = create<SourcesState>((set, get) => {
     chatImports: [],
     load: refresh,
     async addFolder(path) {
-      const folder = isDesktop() ? await desktopPickWatchFolder() : await api.invoke('watch:add', { path: path ?? '' })
+      const chosen = isDesktop() ? await desktopPickPath('watch-folder') : (path ?? '')
+      if (chosen === null) return null
+      const folder = await api.invoke('watch:add', { path: chosen })
       await refresh()
       return folder
     },

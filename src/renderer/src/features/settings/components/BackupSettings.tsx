@@ -8,7 +8,8 @@ import { Alert, Button, Checkbox, Group, NumberInput, PasswordInput, Progress, S
 import type { ArchiveProgress, BackupStatus } from '../../../../../shared/types'
 import { api } from '../../../lib/api'
 import { useAction } from '../../../lib/useAction'
-import { notifySuccess } from '../../notifications/store'
+import { notifyError, notifySuccess } from '../../notifications/store'
+import { desktopPickPath, isDesktop, type PathPurpose } from '../../documents/desktop'
 import { SettingsCard } from './SettingsCard'
 
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`
@@ -25,6 +26,40 @@ function ProgressLine(props: { progress: ArchiveProgress | null; operation: Arch
         {p.phase}: {p.detail}
       </Text>
     </Stack>
+  )
+}
+
+/**
+ * A file or folder path. In the desktop app it is chosen in main's own dialog (main then
+ * accepts exactly that path; see src/main/core/path-grants.ts) and cannot be typed; in the
+ * browser harness it is typed.
+ */
+function PathField(props: { purpose: PathPurpose; label: string; placeholder: string; value: string; onChange(v: string): void; error?: string | undefined }): React.JSX.Element {
+  const desktop = isDesktop()
+  const choose = (): void => {
+    void desktopPickPath(props.purpose).then(
+      (p) => (p ? props.onChange(p) : undefined),
+      (err: unknown) => notifyError(err, 'Could not open the dialog')
+    )
+  }
+  return (
+    <TextInput
+      label={props.label}
+      placeholder={desktop ? 'Choose…' : props.placeholder}
+      value={props.value}
+      readOnly={desktop}
+      onClick={desktop ? choose : undefined}
+      onChange={(e) => props.onChange(e.currentTarget.value)}
+      error={props.error}
+      rightSectionWidth={desktop ? 90 : undefined}
+      rightSection={
+        desktop ? (
+          <Button size="compact-sm" variant="default" onClick={choose}>
+            Choose…
+          </Button>
+        ) : undefined
+      }
+    />
   )
 }
 
@@ -104,14 +139,14 @@ export function BackupSettings(): React.JSX.Element {
   return (
     <SettingsCard
       title="Backup and archives"
-      description="An archive (.engram) holds the whole profile: memories, chats, documents and settings, with checksums. Type full paths; the desktop app will offer a file dialog."
+      description={`An archive (.engram) holds the whole profile: memories, chats, documents and settings, with checksums. ${isDesktop() ? 'Choose where with the Choose… buttons.' : 'Type full paths.'}`}
     >
       <Stack gap="xl">
         <Stack gap="sm">
           <Title order={3} size="h5">
             Export this profile
           </Title>
-          <TextInput label="Save as" placeholder="/home/me/engram-profile.engram" value={exportPath} onChange={(e) => setExportPath(e.currentTarget.value)} error={exportAction.fields['path']} />
+          <PathField purpose="archive-save" label="Save as" placeholder="/home/me/engram-profile.engram" value={exportPath} onChange={setExportPath} error={exportAction.fields['path']} />
           <PasswordInput
             label="Passphrase (optional)"
             description="Encrypts the archive (AES-256-GCM). Without it, anyone with the file can read it. It cannot be recovered."
@@ -138,7 +173,7 @@ export function BackupSettings(): React.JSX.Element {
           <Title order={3} size="h5">
             Import an archive as a new profile
           </Title>
-          <TextInput label="Archive" placeholder="/home/me/engram-profile.engram" value={importPath} onChange={(e) => setImportPath(e.currentTarget.value)} error={importAction.fields['path']} />
+          <PathField purpose="archive-open" label="Archive" placeholder="/home/me/engram-profile.engram" value={importPath} onChange={setImportPath} error={importAction.fields['path']} />
           <PasswordInput label="Passphrase (if it is encrypted)" value={importPass} onChange={(e) => setImportPass(e.currentTarget.value)} />
           <TextInput label="Name (optional)" placeholder="The archive's name" value={importName} onChange={(e) => setImportName(e.currentTarget.value)} error={importAction.fields['name']} />
           <Group>
@@ -162,7 +197,7 @@ export function BackupSettings(): React.JSX.Element {
           <Text size="sm" c="dimmed">
             {status?.folder ? `On: daily at ${status.dailyAt} to ${status.folder}, keeping ${status.keep}.` : 'Off.'} Backups are not encrypted; keep the folder private.
           </Text>
-          <TextInput label="Backup folder" placeholder="/home/me/Backups" value={folder} onChange={(e) => setFolder(e.currentTarget.value)} error={saveAction.fields['folder']} />
+          <PathField purpose="backup-folder" label="Backup folder" placeholder="/home/me/Backups" value={folder} onChange={setFolder} error={saveAction.fields['folder']} />
           <Group grow>
             <TextInput label="Daily at" type="time" value={dailyAt} onChange={(e) => setDailyAt(e.currentTarget.value)} error={saveAction.fields['dailyAt']} />
             <NumberInput label="Keep" min={1} max={365} value={keep} onChange={(v) => setKeep(typeof v === 'number' ? v : Number(v) || 1)} error={saveAction.fields['keep']} />
