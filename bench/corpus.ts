@@ -24,10 +24,14 @@ function sentences(): string[] {
 export function memoryTexts(n: number): string[] {
   const base = sentences()
   const out: string[] = []
+  // mulberry32: 32-bit integer arithmetic throughout. (The LCG here before multiplied past
+  // 2^53, lost precision, fell into a short cycle and never produced 100k distinct texts.)
   let seed = 12345
   const next = (): number => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31
-    return seed / 2 ** 31
+    seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
   }
   const seen = new Set<string>()
   while (out.length < n) {
