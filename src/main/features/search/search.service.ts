@@ -211,12 +211,15 @@ export function createSearchService({ db, embedder, recordAccess }: { db: Knex; 
   const statsCache = new Map<string, TermStats>()
   /** Recent query vectors (LRU), per model fingerprint: a repeated or re-run search skips the embedder. */
   const recentVectors = new Map<string, Float32Array>()
+  /** The active space's dimension the last query vector was made for (null: the model's own). */
+  let spaceOfLastVector: number | null = null
   async function queryVector(query: string): Promise<Float32Array | null> {
     const state = embedder.status().state
     if (state === 'missing' || state === 'failed') return null
     try {
       // The profile's active embedding space (set by a re-embed), else the model's own.
       const active = await readActiveEmbedding(db)
+      spaceOfLastVector = active?.dim ?? null
       const status = embedder.status()
       const key = status.state === 'ready' && status.fingerprint ? `${status.fingerprint}\u0000${active?.dim ?? ''}\u0000${query}` : null
       const cached = key ? recentVectors.get(key) : undefined
@@ -236,152 +239,166 @@ export function createSearchService({ db, embedder, recordAccess }: { db: Knex; 
     }
   }
 
-  return {
+  const service: SearchService = {
+    /**
+     * A search that straddles a re-embed's switch embedded the query in the old space but
+     * met rows already in the new one, so its vector branch found nothing: it runs once more
+     * in the new space (only then: the check is one settings read when no vector matched).
+     */
     async search(input) {
-      const t0 = performance.now()
-      // The query embedding (embedder thread) overlaps the database round trip.
-      const [vec, { tuning, lexemes }] = await Promise.all([queryVector(input.query), loadTuningAndLexemes(db, input.query)])
-      const userSyntax = USER_SYNTAX.test(input.query)
-      const k1 = Math.max(50, input.k * 5)
-      const memoryOnly = (input.types?.length ?? 0) > 0 || (input.topics?.length ?? 0) > 0
-      const want = (s: SearchSource): boolean => input.sources.includes(s) && (s === 'memory' || !memoryOnly)
-      // Typos are looked for in short queries, and only when the words themselves found little.
-      const useTrigram = input.query.length <= 40 && input.query.trim().split(/\s+/).length <= 3
-      const dim = vec?.length ?? 0
-      const vparam = vec ? toVectorParam(vec) : null
-      const vt = `vector(${dim})`
-
-      const sql = new Sql()
-      sql.add(`with q as (select websearch_to_tsquery('english', ?) as tsq_user)`, input.query)
-      /** Filters per source, with their bindings. */
-      const memFilter = new Sql().add(input.includeArchived ? "m.status in ('active', 'archived')" : "m.status = 'active'")
-      if (input.types?.length) memFilter.add('and m.type = any(?::text[])', input.types)
-      if (input.topics?.length) memFilter.add('and m.topics && ?::text[]', input.topics)
-      if (input.from) memFilter.add('and m.created_at >= ?', input.from)
-      if (input.to) memFilter.add('and m.created_at <= ?', input.to)
-      const docFilter = new Sql().add("d.status = 'ready'")
-      if (!input.includeArchived) docFilter.add('and d.archived_at is null')
-      if (input.from) docFilter.add('and c.created_at >= ?', input.from)
-      if (input.to) docFilter.add('and c.created_at <= ?', input.to)
-      // An answer still streaming is not final; one replaced by an edit or a regenerate is kept, but not found.
-      const msgFilter = new Sql().add("g.status <> 'streaming' and g.superseded_at is null")
-      if (!input.includeArchived) msgFilter.add('and s.archived_at is null')
-      if (input.from) msgFilter.add('and g.created_at >= ?', input.from)
-      if (input.to) msgFilter.add('and g.created_at <= ?', input.to)
-
-      const branches: Record<SearchSource, string[]> = { memory: [], document: [], message: [] }
-      const sources: Array<{ src: SearchSource; table: string; alias: string; text: string; from: string; filter: Sql }> = [
-        { src: 'memory', table: 'memories', alias: 'm', text: 'm.content', from: 'memories m', filter: memFilter },
-        { src: 'document', table: 'document_chunks', alias: 'c', text: 'c.text', from: 'document_chunks c join documents d on d.id = c.document_id', filter: docFilter },
-        { src: 'message', table: 'messages', alias: 'g', text: 'g.content', from: 'messages g join sessions s on s.id = g.session_id', filter: msgFilter }
-      ]
-      for (const s of sources) {
-        if (!want(s.src)) continue
-        const a = s.alias
-        const f = s.filter
-        if (vparam) {
-          sql.add(`, v_${a} as (select id, row_number() over (order by dist) as r from (
-                     select ${a}.id, ${a}.embedding::${vt} <=> ?::${vt} as dist from ${s.from}
-                      where ${a}.embedding_dim = ${dim} and ${f}
-                      order by ${a}.embedding::${vt} <=> ?::${vt} limit ${k1}) x)`, vparam, ...f.bindings, vparam)
-          branches[s.src].push(`select id, r, 'vector' as via from v_${a}`)
-        }
-        const stats = await termStats(db, s.table, statsCache)
-        const avgdl = stats?.avgdl ?? 1
-        const shaped = userSyntax ? null : shapeQuery(lexemes, stats)
-        // The tsqueries go in as constants, so the planner sees them and uses the GIN index.
-        const andQ = shaped ? '?::tsquery' : "websearch_to_tsquery('english', ?)"
-        const orQ = shaped ? '?::tsquery' : "websearch_to_tsquery('english', ?)"
-        const andV = shaped ? shaped.and : input.query
-        const orV = shaped ? shaped.or : input.query
-        sql.add(`, ka_${a} as (select ${a}.id, ${a}.tsv from ${s.from} where ${a}.tsv @@ ${andQ} and ${f} limit 1000)`, andV, ...f.bindings)
-        sql.add(`, ko_${a} as (select ${a}.id, ${a}.tsv from ${s.from}
-                   where (select count(*) from ka_${a}) < ${input.k} and ${a}.tsv @@ ${orQ} and ${f} limit ${OR_BUDGET_ROWS * 2})`, orV, ...f.bindings)
-        // Okapi BM25 over the bounded candidates: idf from the statistics, tf from the
-        // tsvector's positions. `setweight` marks the query's lexemes and `ts_filter` keeps
-        // only them, so each candidate unnests a handful of lexemes, not its whole tsvector.
-        // (ts_rank_cd, used before, has no idf: Cranfield nDCG@10 0.219 → 0.323 with BM25.)
-        const uniq = [...new Set(lexemes)]
-        sql.add(`, k_${a} as (select id, row_number() over (order by bm desc) as r from (
-                   select x.id, sum(w.idf * (u.tf * ${BM25_K1 + 1}) / (u.tf + ${BM25_K1} * (${1 - BM25_B} + ${BM25_B} * x.dl / ?::float8))) as bm
-                     from (select y.id, y.tsv, length(y.tsv) as dl from ka_${a} y
-                           union all select y.id, y.tsv, length(y.tsv) from ko_${a} y where y.id not in (select id from ka_${a})) x
-                     cross join lateral (select t.lexeme, coalesce(array_length(t.positions, 1), 1) as tf
-                                           from unnest(ts_filter(setweight(x.tsv, 'A', ?::text[]), '{a}')) t) u
-                     join unnest(?::text[], ?::float8[]) w(lexeme, idf) on w.lexeme = u.lexeme
-                    group by x.id order by bm desc limit ${k1}) z)`, avgdl, uniq, uniq, bm25Idf(uniq, stats))
-        branches[s.src].push(`select id, r, 'keyword' as via from k_${a}`)
-        if (s.src === 'memory' && useTrigram) {
-          sql.add(`, t_m as (select id, row_number() over (order by sim desc) as r from (
-                     select m.id, word_similarity(?, m.content) as sim from memories m
-                      where (select count(*) from ka_m) < ${input.k} and ? <% m.content and ${f} order by sim desc limit ${k1}) x)`, input.query, input.query, ...f.bindings)
-          branches.memory.push(`select id, r, 'typo' as via from t_m`)
-        }
-      }
-      const fusedParts = (Object.keys(branches) as SearchSource[])
-        .filter((src) => branches[src].length > 0)
-        .map(
-          (src) => `select '${src}'::text as src, id, sum(1.0 / (${tuning.rrfK} + r)) as s, array_agg(distinct via) as via
-                      from (${branches[src].join(' union all ')}) b group by id`
-        )
-      if (fusedParts.length === 0) return { hits: [], mode: vec ? 'hybrid' : 'keyword', tookMs: 0 }
-      sql.add(`, fused as (${fusedParts.join(' union all ')})`)
-      sql.add(
-        `, top as (
-           select f.src, f.id, f.via,
-                  f.s * case when f.src = 'memory' then
-                    1 + ? * exp(-extract(epoch from (now() - coalesce(m.last_accessed_at, m.created_at))) / 86400.0 / ?)
-                      + ? * m.importance
-                      + ? * ln(1 + least(m.access_count, 1000)) / ln(1001)
-                      + case when m.pinned then 0.2 else 0 end
-                  else 1 end as score
-             from fused f left join memories m on f.src = 'memory' and m.id = f.id
-            order by score desc limit ${input.k})`,
-        tuning.recencyWeight,
-        tuning.recencyDays,
-        tuning.importanceWeight,
-        tuning.accessWeight
-      )
-      sql.add(`, hl as (select coalesce(nullif(replace(q.tsq_user::text, ' & ', ' | '), ''), '''''')::tsquery as tsq_hl from q)`)
-      sql.add(`select t.src, t.id, t.score, t.via,
-                      coalesce(m.content, c.text, g.content) as text,
-                      ts_headline('english', coalesce(m.content, c.text, g.content), q.tsq_hl,
-                        'StartSel=«, StopSel=», MaxWords=40, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "') as snippet,
-                      coalesce(m.created_at, c.created_at, g.created_at) as created_at,
-                      m.type, m.topics, m.importance, m.tier, m.pinned,
-                      d.id as document_id, d.name as document_name, c.page, c.char_start, c.char_end, c.chunk_index,
-                      g.session_id, se.title as session_title, g.role
-                 from top t cross join hl q
-                 left join memories m on t.src = 'memory' and m.id = t.id
-                 left join document_chunks c on t.src = 'document' and c.id = t.id
-                 left join documents d on d.id = c.document_id
-                 left join messages g on t.src = 'message' and g.id = t.id
-                 left join sessions se on se.id = g.session_id
-                order by t.score desc`)
-
-      // Every branch is bounded by an index (GIN, HNSW, primary keys). Row estimates for
-      // tsquery matches are poor, and a sequential scan applying @@ to every row costs
-      // ~20 µs a row in WASM, so the planner is not given that choice.
-      const settings = ['enable_seqscan = off']
-      if (vparam) settings.push(`hnsw.ef_search = ${Math.max(10, Math.min(1000, Math.round(tuning.efSearch)))}`, 'hnsw.iterative_scan = relaxed_order')
-      const rows = await runStatement<HitRow>(db, sql.toString(), sql.bindings, { settings, explain: !!process.env['ENGRAM_SEARCH_EXPLAIN'] })
-
-      const hits: SearchHit[] = rows.map((r): SearchHit => ({
-        source: r.src,
-        id: r.id,
-        text: r.text,
-        snippet: r.snippet,
-        score: Number(r.score),
-        matchedBy: r.via as SearchHit['matchedBy'],
-        createdAt: r.created_at.toISOString(),
-        meta: (r.src === 'memory'
-            ? { type: r.type, topics: r.topics ?? [], importance: r.importance === null ? null : Number(r.importance), tier: r.tier, pinned: r.pinned }
-            : r.src === 'document'
-              ? { documentId: r.document_id, documentName: r.document_name, page: r.page, charStart: r.char_start, charEnd: r.char_end, chunkIndex: r.chunk_index }
-              : { sessionId: r.session_id, sessionTitle: r.session_title, role: r.role }) as SearchHit['meta']
-      }))
-      if (input.recordAccess) recordAccess(hits.filter((h) => h.source === 'memory').map((h) => h.id))
-      return { hits, mode: vec ? 'hybrid' : 'keyword', tookMs: Math.round((performance.now() - t0) * 10) / 10 }
+      const first = await searchOnce(input)
+      if (first.mode !== 'hybrid' || first.hits.some((h) => h.matchedBy.includes('vector'))) return first
+      const used = spaceOfLastVector
+      const now = (await readActiveEmbedding(db))?.dim ?? null
+      return now === used ? first : searchOnce(input)
     }
+  }
+  return service
+
+  async function searchOnce(input: SearchInput): Promise<SearchResponse> {
+    const t0 = performance.now()
+    // The query embedding (embedder thread) overlaps the database round trip.
+    const [vec, { tuning, lexemes }] = await Promise.all([queryVector(input.query), loadTuningAndLexemes(db, input.query)])
+    const userSyntax = USER_SYNTAX.test(input.query)
+    const k1 = Math.max(50, input.k * 5)
+    const memoryOnly = (input.types?.length ?? 0) > 0 || (input.topics?.length ?? 0) > 0
+    const want = (s: SearchSource): boolean => input.sources.includes(s) && (s === 'memory' || !memoryOnly)
+    // Typos are looked for in short queries, and only when the words themselves found little.
+    const useTrigram = input.query.length <= 40 && input.query.trim().split(/\s+/).length <= 3
+    const dim = vec?.length ?? 0
+    const vparam = vec ? toVectorParam(vec) : null
+    const vt = `vector(${dim})`
+
+    const sql = new Sql()
+    sql.add(`with q as (select websearch_to_tsquery('english', ?) as tsq_user)`, input.query)
+    /** Filters per source, with their bindings. */
+    const memFilter = new Sql().add(input.includeArchived ? "m.status in ('active', 'archived')" : "m.status = 'active'")
+    if (input.types?.length) memFilter.add('and m.type = any(?::text[])', input.types)
+    if (input.topics?.length) memFilter.add('and m.topics && ?::text[]', input.topics)
+    if (input.from) memFilter.add('and m.created_at >= ?', input.from)
+    if (input.to) memFilter.add('and m.created_at <= ?', input.to)
+    const docFilter = new Sql().add("d.status = 'ready'")
+    if (!input.includeArchived) docFilter.add('and d.archived_at is null')
+    if (input.from) docFilter.add('and c.created_at >= ?', input.from)
+    if (input.to) docFilter.add('and c.created_at <= ?', input.to)
+    // An answer still streaming is not final; one replaced by an edit or a regenerate is kept, but not found.
+    const msgFilter = new Sql().add("g.status <> 'streaming' and g.superseded_at is null")
+    if (!input.includeArchived) msgFilter.add('and s.archived_at is null')
+    if (input.from) msgFilter.add('and g.created_at >= ?', input.from)
+    if (input.to) msgFilter.add('and g.created_at <= ?', input.to)
+
+    const branches: Record<SearchSource, string[]> = { memory: [], document: [], message: [] }
+    const sources: Array<{ src: SearchSource; table: string; alias: string; text: string; from: string; filter: Sql }> = [
+      { src: 'memory', table: 'memories', alias: 'm', text: 'm.content', from: 'memories m', filter: memFilter },
+      { src: 'document', table: 'document_chunks', alias: 'c', text: 'c.text', from: 'document_chunks c join documents d on d.id = c.document_id', filter: docFilter },
+      { src: 'message', table: 'messages', alias: 'g', text: 'g.content', from: 'messages g join sessions s on s.id = g.session_id', filter: msgFilter }
+    ]
+    for (const s of sources) {
+      if (!want(s.src)) continue
+      const a = s.alias
+      const f = s.filter
+      if (vparam) {
+        sql.add(`, v_${a} as (select id, row_number() over (order by dist) as r from (
+                   select ${a}.id, ${a}.embedding::${vt} <=> ?::${vt} as dist from ${s.from}
+                    where ${a}.embedding_dim = ${dim} and ${f}
+                    order by ${a}.embedding::${vt} <=> ?::${vt} limit ${k1}) x)`, vparam, ...f.bindings, vparam)
+        branches[s.src].push(`select id, r, 'vector' as via from v_${a}`)
+      }
+      const stats = await termStats(db, s.table, statsCache)
+      const avgdl = stats?.avgdl ?? 1
+      const shaped = userSyntax ? null : shapeQuery(lexemes, stats)
+      // The tsqueries go in as constants, so the planner sees them and uses the GIN index.
+      const andQ = shaped ? '?::tsquery' : "websearch_to_tsquery('english', ?)"
+      const orQ = shaped ? '?::tsquery' : "websearch_to_tsquery('english', ?)"
+      const andV = shaped ? shaped.and : input.query
+      const orV = shaped ? shaped.or : input.query
+      sql.add(`, ka_${a} as (select ${a}.id, ${a}.tsv from ${s.from} where ${a}.tsv @@ ${andQ} and ${f} limit 1000)`, andV, ...f.bindings)
+      sql.add(`, ko_${a} as (select ${a}.id, ${a}.tsv from ${s.from}
+                 where (select count(*) from ka_${a}) < ${input.k} and ${a}.tsv @@ ${orQ} and ${f} limit ${OR_BUDGET_ROWS * 2})`, orV, ...f.bindings)
+      // Okapi BM25 over the bounded candidates: idf from the statistics, tf from the
+      // tsvector's positions. `setweight` marks the query's lexemes and `ts_filter` keeps
+      // only them, so each candidate unnests a handful of lexemes, not its whole tsvector.
+      // (ts_rank_cd, used before, has no idf: Cranfield nDCG@10 0.219 → 0.323 with BM25.)
+      const uniq = [...new Set(lexemes)]
+      sql.add(`, k_${a} as (select id, row_number() over (order by bm desc) as r from (
+                 select x.id, sum(w.idf * (u.tf * ${BM25_K1 + 1}) / (u.tf + ${BM25_K1} * (${1 - BM25_B} + ${BM25_B} * x.dl / ?::float8))) as bm
+                   from (select y.id, y.tsv, length(y.tsv) as dl from ka_${a} y
+                         union all select y.id, y.tsv, length(y.tsv) from ko_${a} y where y.id not in (select id from ka_${a})) x
+                   cross join lateral (select t.lexeme, coalesce(array_length(t.positions, 1), 1) as tf
+                                         from unnest(ts_filter(setweight(x.tsv, 'A', ?::text[]), '{a}')) t) u
+                   join unnest(?::text[], ?::float8[]) w(lexeme, idf) on w.lexeme = u.lexeme
+                  group by x.id order by bm desc limit ${k1}) z)`, avgdl, uniq, uniq, bm25Idf(uniq, stats))
+      branches[s.src].push(`select id, r, 'keyword' as via from k_${a}`)
+      if (s.src === 'memory' && useTrigram) {
+        sql.add(`, t_m as (select id, row_number() over (order by sim desc) as r from (
+                   select m.id, word_similarity(?, m.content) as sim from memories m
+                    where (select count(*) from ka_m) < ${input.k} and ? <% m.content and ${f} order by sim desc limit ${k1}) x)`, input.query, input.query, ...f.bindings)
+        branches.memory.push(`select id, r, 'typo' as via from t_m`)
+      }
+    }
+    const fusedParts = (Object.keys(branches) as SearchSource[])
+      .filter((src) => branches[src].length > 0)
+      .map(
+        (src) => `select '${src}'::text as src, id, sum(1.0 / (${tuning.rrfK} + r)) as s, array_agg(distinct via) as via
+                    from (${branches[src].join(' union all ')}) b group by id`
+      )
+    if (fusedParts.length === 0) return { hits: [], mode: vec ? 'hybrid' : 'keyword', tookMs: 0 }
+    sql.add(`, fused as (${fusedParts.join(' union all ')})`)
+    sql.add(
+      `, top as (
+         select f.src, f.id, f.via,
+                f.s * case when f.src = 'memory' then
+                  1 + ? * exp(-extract(epoch from (now() - coalesce(m.last_accessed_at, m.created_at))) / 86400.0 / ?)
+                    + ? * m.importance
+                    + ? * ln(1 + least(m.access_count, 1000)) / ln(1001)
+                    + case when m.pinned then 0.2 else 0 end
+                else 1 end as score
+           from fused f left join memories m on f.src = 'memory' and m.id = f.id
+          order by score desc limit ${input.k})`,
+      tuning.recencyWeight,
+      tuning.recencyDays,
+      tuning.importanceWeight,
+      tuning.accessWeight
+    )
+    sql.add(`, hl as (select coalesce(nullif(replace(q.tsq_user::text, ' & ', ' | '), ''), '''''')::tsquery as tsq_hl from q)`)
+    sql.add(`select t.src, t.id, t.score, t.via,
+                    coalesce(m.content, c.text, g.content) as text,
+                    ts_headline('english', coalesce(m.content, c.text, g.content), q.tsq_hl,
+                      'StartSel=«, StopSel=», MaxWords=40, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "') as snippet,
+                    coalesce(m.created_at, c.created_at, g.created_at) as created_at,
+                    m.type, m.topics, m.importance, m.tier, m.pinned,
+                    d.id as document_id, d.name as document_name, c.page, c.char_start, c.char_end, c.chunk_index,
+                    g.session_id, se.title as session_title, g.role
+               from top t cross join hl q
+               left join memories m on t.src = 'memory' and m.id = t.id
+               left join document_chunks c on t.src = 'document' and c.id = t.id
+               left join documents d on d.id = c.document_id
+               left join messages g on t.src = 'message' and g.id = t.id
+               left join sessions se on se.id = g.session_id
+              order by t.score desc`)
+
+    // Every branch is bounded by an index (GIN, HNSW, primary keys). Row estimates for
+    // tsquery matches are poor, and a sequential scan applying @@ to every row costs
+    // ~20 µs a row in WASM, so the planner is not given that choice.
+    const settings = ['enable_seqscan = off']
+    if (vparam) settings.push(`hnsw.ef_search = ${Math.max(10, Math.min(1000, Math.round(tuning.efSearch)))}`, 'hnsw.iterative_scan = relaxed_order')
+    const rows = await runStatement<HitRow>(db, sql.toString(), sql.bindings, { settings, explain: !!process.env['ENGRAM_SEARCH_EXPLAIN'] })
+
+    const hits: SearchHit[] = rows.map((r): SearchHit => ({
+      source: r.src,
+      id: r.id,
+      text: r.text,
+      snippet: r.snippet,
+      score: Number(r.score),
+      matchedBy: r.via as SearchHit['matchedBy'],
+      createdAt: r.created_at.toISOString(),
+      meta: (r.src === 'memory'
+          ? { type: r.type, topics: r.topics ?? [], importance: r.importance === null ? null : Number(r.importance), tier: r.tier, pinned: r.pinned }
+          : r.src === 'document'
+            ? { documentId: r.document_id, documentName: r.document_name, page: r.page, charStart: r.char_start, charEnd: r.char_end, chunkIndex: r.chunk_index }
+            : { sessionId: r.session_id, sessionTitle: r.session_title, role: r.role }) as SearchHit['meta']
+    }))
+    if (input.recordAccess) recordAccess(hits.filter((h) => h.source === 'memory').map((h) => h.id))
+    return { hits, mode: vec ? 'hybrid' : 'keyword', tookMs: Math.round((performance.now() - t0) * 10) / 10 }
   }
 }
