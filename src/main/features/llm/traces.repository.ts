@@ -2,19 +2,8 @@
 import type { Knex } from 'knex'
 import type { TraceRow, UsagePoint } from '../../../shared/chat'
 
-export interface TraceInsert {
-  kind: string
-  provider: string | null
-  model: string | null
-  inputTokens: number | null
-  outputTokens: number | null
-  durationMs: number | null
-  firstTokenMs: number | null
-  status: 'ok' | 'error' | 'cancelled'
-  error: string | null
-  sessionId: string | null
-  messageId: string | null
-}
+/** A trace as written: the row's shape (src/shared/chat.ts) without what the table assigns, plus where it went. */
+export type TraceInsert = Omit<TraceRow, 'id' | 'createdAt'> & { provider: string | null; messageId: string | null }
 
 interface Row {
   id: string
