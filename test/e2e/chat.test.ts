@@ -194,7 +194,7 @@ describe('grounded answers', () => {
     const phase = answer.getByTestId('answer-phase')
     await poll(() => phase.getAttribute('data-phase')).toBe('waiting')
     expect(await phase.innerText()).toContain('Waiting for the model…')
-    expect(await page.getByRole('button', { name: 'Stop answer' }).isVisible()).toBe(true)
+    await page.getByRole('button', { name: 'Stop answer' }).waitFor()
     await e.screenshot('chat-waiting')
     // Then text arrives while the answer is still streaming.
     await poll(async () => (await answer.getAttribute('data-status')) === 'streaming' && (await answer.innerText()).includes('It is under')).toBe(true)
@@ -377,7 +377,7 @@ describe('grounded answers', () => {
     await drawer.getByText('Nothing to review.', { exact: false }).waitFor()
     await page.keyboard.press('Escape')
     await drawer.waitFor({ state: 'hidden' })
-    expect(await page.getByRole('button', { name: 'Memory proposals (0 to review)' }).isVisible()).toBe(true)
+    await page.getByRole('button', { name: 'Memory proposals (0 to review)' }).waitFor()
 
     // The edited text became a memory; the key memory was not superseded.
     const memories = (await e.core.call('memories:list', { limit: 50 })).items.map((m) => m.content)
@@ -454,7 +454,7 @@ describe('sessions', () => {
     await page.evaluate(`window.location.hash = ${JSON.stringify(`#/chat/${session?.id}?message=${first?.id}`)}`)
     const marked = page.locator(`[data-message-id="${first?.id}"]`)
     await poll(() => marked.getAttribute('data-highlighted')).toBe('true')
-    expect(await marked.isVisible()).toBe(true)
+    await marked.waitFor()
     // The mark stays; the address bar drops ?message= so a reload does not jump again.
     await poll(() => page.url()).toMatch(new RegExp(`#/chat/${session?.id}$`))
     await e.screenshot('chat-message-marked')

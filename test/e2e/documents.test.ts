@@ -147,7 +147,7 @@ describe('importing by drop', () => {
     expect(page.url()).toMatch(/#\/documents\/[0-9a-f-]{36}\?start=\d+&end=\d+$/)
     const target = reader.locator('mark[data-target]').filter({ hasText: '20,000 bottles of water' })
     await target.waitFor()
-    expect(await target.isVisible()).toBe(true)
+    await target.waitFor()
     await reader.getByRole('separator', { name: 'Page 1' }).waitFor()
 
     // The same place reached from the core's own search, by URL (as chat citations will).

@@ -52,7 +52,7 @@ describe('capture on the Memories screen', () => {
     // No memories yet: the honest empty state, with the composer above it.
     await page.getByRole('heading', { name: 'No memories yet', level: 2 }).waitFor()
     const box = page.getByRole('textbox', { name: 'New memory' })
-    expect(await box.isVisible()).toBe(true)
+    await box.waitFor()
 
     // Empty: refused next to the field, nothing stored.
     await page.getByRole('button', { name: /^Save/ }).click()
@@ -185,17 +185,17 @@ describe('the detail panel', () => {
     const before = (await allMemories()).find((m) => m.content.startsWith('Anna'))!
     await row(page, 'Anna prefers green tea').click()
     await panel(page).getByText('Anna prefers green tea over coffee').waitFor()
-    expect(await panel(page).getByText('Captured in the app on').isVisible()).toBe(true)
+    await panel(page).getByText('Captured in the app on').waitFor()
 
     // Edit: the new text supersedes, the panel follows the new id, history shows the old one.
     await panel(page).getByRole('button', { name: 'Edit' }).click()
     const editor = panel(page).getByRole('textbox', { name: 'Memory text' })
     await expect.poll(() => isFocused(editor)).toBe(true)
-    expect(await panel(page).getByText('Editing keeps the earlier version in history.').isVisible()).toBe(true)
+    await panel(page).getByText('Editing keeps the earlier version in history.').waitFor()
     await editor.fill('Anna prefers jasmine tea over coffee')
     await panel(page).getByRole('button', { name: /^Save/ }).click()
     await panel(page).getByRole('heading', { name: 'Earlier versions (1)' }).waitFor()
-    expect(await panel(page).getByRole('listitem').filter({ hasText: 'Anna prefers green tea over coffee' }).isVisible()).toBe(true)
+    await panel(page).getByRole('listitem').filter({ hasText: 'Anna prefers green tea over coffee' }).waitFor()
     const after = (await allMemories()).find((m) => m.content.startsWith('Anna'))!
     expect(after.content).toBe('Anna prefers jasmine tea over coffee')
     expect(after.id).not.toBe(before.id)
@@ -259,7 +259,7 @@ describe('the detail panel', () => {
     await expect.poll(() => dialog.count()).toBe(0)
     await panel(page).getByText('The car is on level 3 of the garage, spot 42').waitFor()
     await panel(page).getByRole('heading', { name: 'Earlier versions (2)' }).waitFor()
-    expect(await panel(page).getByText('Made by merging memories on').isVisible()).toBe(true)
+    await panel(page).getByText('Made by merging memories on').waitFor()
     await expect.poll(() => row(page, 'Car parked on level three').count()).toBe(0)
     await expect.poll(() => row(page, 'spot 42').count()).toBe(1)
 

@@ -46,8 +46,8 @@ describe('profiles and the lock screen', () => {
 
     // The menu lists both, the active one checked, a lock on the passphrase profile.
     await page.getByRole('button', { name: 'Profile: Work' }).click()
-    expect(await page.getByRole('menuitem', { name: 'Work (current, passphrase)', exact: true }).isVisible()).toBe(true)
-    expect(await page.getByRole('menuitem', { name: 'Personal', exact: true }).isVisible()).toBe(true)
+    await page.getByRole('menuitem', { name: 'Work (current, passphrase)', exact: true }).waitFor()
+    await page.getByRole('menuitem', { name: 'Personal', exact: true }).waitFor()
     await e.screenshot('profile-menu')
 
     // Lock now: the full-screen lock form replaces the app.
@@ -233,7 +233,7 @@ describe('settings', () => {
     const state = await core.call('profiles:list', {})
     expect(state.profiles.map((p) => p.name)).toEqual(['Work'])
     expect(state.activeId).toBe(null)
-    expect(await page.getByRole('button', { name: 'Open Work (passphrase)' }).isVisible()).toBe(true)
+    await page.getByRole('button', { name: 'Open Work (passphrase)' }).waitFor()
     await e.screenshot('choose-profile')
     expect(e.pageErrors).toEqual([])
   })

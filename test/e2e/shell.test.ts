@@ -83,7 +83,7 @@ describe('first run', () => {
     await page.getByLabel('Passphrase', { exact: true }).fill('abcd')
     await page.getByLabel('Confirm passphrase').fill('abce')
     await page.getByRole('button', { name: 'Create profile' }).click()
-    await expect.poll(() => page.getByText('The two passphrases are not the same.').isVisible()).toBe(true)
+    await page.getByText('The two passphrases are not the same.').waitFor()
     expect((await core.call('profiles:list', {})).profiles).toHaveLength(0)
 
     // Without a passphrase.
@@ -93,11 +93,11 @@ describe('first run', () => {
 
     // A new profile's first open can take a while on a busy machine.
     await page.getByRole('navigation', { name: 'Sections' }).waitFor({ timeout: 120_000 })
-    await expect.poll(() => page.getByRole('heading', { name: 'Chat', level: 1 }).isVisible()).toBe(true)
+    await page.getByRole('heading', { name: 'Chat', level: 1 }).waitFor()
     // The Chat screen loads its (empty) session list first, then shows the empty state.
     await page.getByRole('heading', { name: 'No conversations yet' }).waitFor()
     await page.getByText("Ask anything about what you've saved.").waitFor()
-    expect(await page.getByRole('button', { name: 'Profile: Personal' }).isVisible()).toBe(true)
+    await page.getByRole('button', { name: 'Profile: Personal' }).waitFor()
 
     const state = await core.call('profiles:list', {})
     expect(state.profiles.map((p) => p.name)).toEqual(['Personal'])
@@ -285,7 +285,7 @@ describe('quick capture', () => {
     // The note depends on whether the contract has the memories channel yet.
     const note = isChannel('memories:capture') ? 'Press Enter to save' : 'Capture needs the memories feature.'
     const other = isChannel('memories:capture') ? 'Capture needs the memories feature.' : 'Press Enter to save'
-    expect(await page.getByText(note).isVisible()).toBe(true)
+    await page.getByText(note).waitFor()
     expect(await page.getByText(other).count()).toBe(0)
     await e.screenshot('capture')
     expect(e.pageErrors).toEqual([])

@@ -63,12 +63,12 @@ describe('empty states', () => {
     const { page } = e
     await openSection(page, '4', 'Archive')
     await page.getByRole('heading', { name: 'Nothing archived', level: 2 }).waitFor()
-    expect(await page.getByText('What you archive is kept here, out of the way.', { exact: true }).isVisible()).toBe(true)
+    await page.getByText('What you archive is kept here, out of the way.', { exact: true }).waitFor()
     expect(await page.getByRole('tablist').count()).toBe(0)
     await openSection(page, '5', 'Workflows')
     await page.getByRole('heading', { name: 'No background work yet', level: 2 }).waitFor()
-    expect(await page.getByText('Long-running jobs, such as imports, show their progress here.', { exact: true }).isVisible()).toBe(true)
-    expect(await page.getByText('Document and chat imports, and nightly maintenance, appear here as they run.', { exact: true }).isVisible()).toBe(true)
+    await page.getByText('Long-running jobs, such as imports, show their progress here.', { exact: true }).waitFor()
+    await page.getByText('Document and chat imports, and nightly maintenance, appear here as they run.', { exact: true }).waitFor()
   })
 })
 
@@ -98,7 +98,7 @@ describe('the Workflows screen', () => {
     // Open it, Cancel: it ends 'cancelled' on screen and in the core.
     await row.click()
     await panel(page).getByRole('heading', { name: 'Document import', level: 2 }).waitFor()
-    expect(await panel(page).getByText(join(DOCS, 'freeculture.pdf')).isVisible()).toBe(true)
+    await panel(page).getByText(join(DOCS, 'freeculture.pdf')).waitFor()
     await panel(page).getByRole('button', { name: 'Cancel' }).click()
     await expect.poll(() => panel(page).getByTestId('run-detail-status').textContent(), { timeout: 30_000 }).toBe('Cancelled')
     await expect.poll(() => row.getByTestId('run-status').textContent()).toBe('Cancelled')
@@ -257,7 +257,7 @@ describe('the Archive screen', () => {
     await documents.getByRole('button', { name: 'Delete fake-memo.pdf forever' }).click()
     const dialog = page.getByRole('dialog', { name: 'Delete this document forever?' })
     await dialog.waitFor()
-    expect(await dialog.getByText('This cannot be undone.').isVisible()).toBe(true)
+    await dialog.getByText('This cannot be undone.').waitFor()
     await dialog.getByRole('button', { name: 'Keep it' }).click()
     await dialog.waitFor({ state: 'detached' })
     expect((await core.call('documents:list', { archived: true })).items.map((d) => d.id)).toEqual([docId])

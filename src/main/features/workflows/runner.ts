@@ -338,8 +338,10 @@ export function createWorkflowRunner(opts: WorkflowRunnerOptions): WorkflowRunne
       if (a.heavy) heavyBusy++
       else lightBusy++
     }
+    // One instant for both queries: with a fresh now() for nextWake, a retry falling due between
+    // the two would be neither claimable (too early) nor a future wake (too late), and sit until a poll.
+    const at = now()
     if (heavyBusy < 1 || lightBusy < lightSlots) {
-      const at = now()
       const found = await repo.candidates(db, { names, now: at, own: ownership(), exclude: [...active.keys()], limit: 50 })
       for (const c of found) {
         if (closed || active.has(c.id)) continue
@@ -352,7 +354,7 @@ export function createWorkflowRunner(opts: WorkflowRunnerOptions): WorkflowRunne
         launch(c.id, def)
       }
     }
-    if (!closed) armWake(await repo.nextWake(db, { names, now: now() }))
+    if (!closed) armWake(await repo.nextWake(db, { names, now: at }))
   }
 
   function launch(id: string, def: AnyWorkflow): void {
