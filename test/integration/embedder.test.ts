@@ -173,6 +173,37 @@ describe('embedder with the RANDOM-WEIGHTS MiniLM fixture (plumbing, dims, deter
     for (const i of [0, 31, 32, 63, 64, 69]) expect(maxAbsDiff(all[i]!, (await emb.embed([texts[i]!]))[0]!)).toBeLessThan(1e-5)
   })
 
+  it('embeds bulk work on a second worker with the very same vectors, and stops that worker when idle', async () => {
+    const texts = Array.from({ length: 96 }, (_, i) => words(20 + (i % 30), 9000 + i))
+    const one = createEmbedder({ modelDir: FIXTURE, modelName: FIXTURE_NAME, workers: 1 })
+    const two = createEmbedder({ modelDir: FIXTURE, modelName: FIXTURE_NAME, workers: 2, helperIdleMs: 300 })
+    try {
+      const a = await one.embed(texts)
+      expect(one.helperBatches).toBe(0)
+      // Batches of 32 one after another, as an import sends them: the first one starts the
+      // helper (loading takes ~1 s, longer on a busy machine); once it is up, it shares them.
+      const rounds = async (before: number): Promise<void> => {
+        for (let round = 0; round < 40 && two.helperBatches === before; round++)
+          for (let i = 0; i < texts.length; i += 32) {
+            const b = await two.embed(texts.slice(i, i + 32))
+            b.forEach((v, j) => expect(maxAbsDiff(v, a[i + j]!), `text ${i + j}`).toBe(0))
+          }
+      }
+      await rounds(0)
+      expect(two.helperBatches).toBeGreaterThan(0)
+      expect(one.helperActive).toBe(false)
+      // Idle: the helper's thread goes away; the next bulk work brings it back.
+      expect(two.helperActive).toBe(true)
+      await expect.poll(() => two.helperActive, { timeout: 10_000 }).toBe(false)
+      const before = two.helperBatches
+      await rounds(before)
+      expect(two.helperBatches).toBeGreaterThan(before)
+    } finally {
+      await one.dispose()
+      await two.dispose()
+    }
+  })
+
   it('handles an empty string and an empty list', async () => {
     const [v] = await emb.embed([''])
     expect(v!.length).toBe(384)

@@ -12,6 +12,7 @@
  * - No model: status 'missing', and `embed()` rejects with AppError 'unavailable'. Capture
  *   and keyword search keep working; semantic search waits for a model.
  */
+import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { AppError } from '../../../shared/errors'
 import { resolveWorker, workerExecArgv } from '../../core/paths'
@@ -64,6 +65,13 @@ export interface EmbedderOptions {
   workerPath?: string
   /** ONNX intra-op threads. Default: ENGRAM_EMBED_THREADS, else defaultThreads() (1). */
   threads?: number
+  /**
+   * Worker threads for bulk work. Default: ENGRAM_EMBED_WORKERS, else defaultWorkers(). The
+   * second one starts only while a backlog is queued and stops after `helperIdleMs` without work.
+   */
+  workers?: number
+  /** How long an idle helper worker is kept. Default 30 s. */
+  helperIdleMs?: number
   /** Cap on model tokens per text. Default: the model's sentence-transformers max_seq_length, else 256. */
   maxTokens?: number
   /** Texts per worker message. Default 32. */
@@ -123,6 +131,10 @@ export interface Embedder {
   dispose(): Promise<void>
   /** The worker thread, while one runs (diagnostics and tests). */
   readonly worker: Worker | null
+  /** Batches the second worker has embedded since start (diagnostics and tests). */
+  readonly helperBatches: number
+  /** Whether the second worker is up (loading or ready). */
+  readonly helperActive: boolean
 }
 
 /**
@@ -139,7 +151,20 @@ export function defaultThreads(): number {
   return 1
 }
 
+/**
+ * Two workers (one ONNX thread each) where there are two cores or more, else one. Unlike a
+ * second intra-op thread (+7–10% on long texts, above), a second worker embeds a different
+ * batch: whole model runs in parallel, no per-layer synchronisation. It is spawned only
+ * while bulk work is queued (an import, re-embedding) and gets normal-priority work only.
+ */
+export function defaultWorkers(): number {
+  return availableParallelism() >= 2 ? 2 : 1
+}
+
 export const DEFAULT_BATCH_SIZE = 32
+
+/** A queue at least this long is bulk work, worth a second worker. */
+const HELPER_MIN_TEXTS = 8
 
 const NO_MODEL_HINT = 'Capture and keyword search still work; semantic search waits for a model.'
 
@@ -179,15 +204,17 @@ type WorkerMsg =
   | { type: 'disposed' }
   | { type: 'error'; op: string; id?: number; code: string; message: string }
 
-function envThreads(): number | undefined {
-  const v = Number(process.env['ENGRAM_EMBED_THREADS'])
+function envInt(name: string): number | undefined {
+  const v = Number(process.env[name])
   return Number.isInteger(v) && v > 0 ? v : undefined
 }
 
 export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
   const modelName = opts.modelName ?? DEFAULT_MODEL
   const workerPath = opts.workerPath ?? resolveWorker('embedder.worker.mjs')
-  const threads = opts.threads ?? envThreads() ?? defaultThreads()
+  const threads = opts.threads ?? envInt('ENGRAM_EMBED_THREADS') ?? defaultThreads()
+  const workers = Math.max(1, Math.min(2, opts.workers ?? envInt('ENGRAM_EMBED_WORKERS') ?? defaultWorkers()))
+  const helperIdleMs = opts.helperIdleMs ?? 30_000
   const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE)
   const loadTimeoutMs = opts.loadTimeoutMs ?? 120_000
   let modelDir = opts.modelDir ?? null
@@ -203,6 +230,13 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
   const listeners = new Set<(s: EmbedderStatus) => void>()
   const queue: Slice[] = []
   let inFlight: { id: number; slices: Slice[] } | null = null
+  // The second worker: an embedder of its own (same model, one worker), fed whole batches.
+  let helper: Embedder | null = null
+  let helperState: 'off' | 'loading' | 'ready' | 'broken' = 'off'
+  let helperBusy: Slice[] | null = null
+  let helperIdle: NodeJS.Timeout | null = null
+  /** Batches the helper embedded (diagnostics and tests). */
+  let helperBatches = 0
   const tokenizeWaiters = new Map<number, Pending>()
   const downloads = new Map<number, Pending & { onProgress?: (p: DownloadProgress) => void }>()
 
@@ -261,8 +295,9 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
   }
 
   function failAll(err: Error): void {
-    const slices = [...(inFlight?.slices ?? []), ...queue.splice(0)]
+    const slices = [...(inFlight?.slices ?? []), ...(helperBusy ?? []), ...queue.splice(0)]
     inFlight = null
+    helperBusy = null
     for (const s of slices) rejectReq(s.req, err)
     for (const p of tokenizeWaiters.values()) p.reject(err)
     tokenizeWaiters.clear()
@@ -383,48 +418,148 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
     if (!inFlight || inFlight.id !== m.id) return
     const { slices } = inFlight
     inFlight = null
+    // A copy per vector: a caller keeping one vector should not keep the whole batch alive.
+    fill(slices, (row) => m.vectors.slice(row * m.dim, (row + 1) * m.dim), m.dim, m.modelName)
+    pump()
+  }
+
+  /** Hand a batch's vectors (row `r` of the batch from `vector(r)`) to the calls they belong to. */
+  function fill(slices: Slice[], vector: (row: number) => Float32Array, dim: number, model: string): void {
     let row = 0
     for (const s of slices) {
       const req = s.req
       for (let i = s.start; i < s.end; i++, row++) {
-        // A copy: a caller keeping one vector should not keep the whole batch alive.
-        const v = m.vectors.slice(row * m.dim, (row + 1) * m.dim)
-        req.out[i] = req.outDim !== null && req.outDim < m.dim ? truncateVector(v, req.outDim) : v
+        const v = vector(row)
+        req.out[i] = req.outDim !== null && req.outDim < dim ? truncateVector(v, req.outDim) : v
       }
-      req.model = m.modelName
-      req.dim = req.outDim !== null && req.outDim < m.dim ? req.outDim : m.dim
+      req.model = model
+      req.dim = req.outDim !== null && req.outDim < dim ? req.outDim : dim
       req.left -= s.end - s.start
       if (req.left === 0 && !req.settled) {
         req.settled = true
         req.resolve(Object.assign(req.out, { model: req.model, dim: req.dim, fingerprint: req.fingerprint }) as Embeddings)
       }
     }
-    pump()
   }
 
-  /** Send the next batch when the worker has none. */
-  function pump(): void {
-    if (inFlight || !queue.length || !worker || st.state !== 'ready') return
+  function queuedTexts(): number {
+    let n = 0
+    for (const s of queue) if (!s.req.settled) n += s.end - s.start
+    return n
+  }
+
+  /** Up to `max` queued texts, whole slices where they fit, in queue order. */
+  function takeBatch(max: number): { slices: Slice[]; texts: string[] } {
     const slices: Slice[] = []
     const texts: string[] = []
-    while (queue.length && texts.length < batchSize) {
+    while (queue.length && texts.length < max) {
       const s = queue[0] as Slice
       if (s.req.settled) {
         queue.shift()
         continue
       }
       if (s.solo && texts.length) break
-      const take = Math.min(s.end - s.start, batchSize - texts.length)
+      const take = Math.min(s.end - s.start, max - texts.length)
       slices.push({ req: s.req, start: s.start, end: s.start + take })
       for (let i = s.start; i < s.start + take; i++) texts.push(s.req.texts[i] as string)
       if (s.start + take === s.end) queue.shift()
       else s.start += take
       if (s.solo) break
     }
+    return { slices, texts }
+  }
+
+  /** Send the next batches: to the worker when it has none, and to the helper when it is idle. */
+  function pump(): void {
+    if (!queue.length || !worker || st.state !== 'ready') return
+    const n = queuedTexts()
+    // Bulk work (an import's batch, not a search query): bring the second worker up for what follows.
+    if (n >= HELPER_MIN_TEXTS && helperState === 'off' && workers >= 2 && !disposed) startHelper()
+    const helperFree = helperState === 'ready' && !helperBusy
+    if (!inFlight) {
+      // With the helper free, split what is queued so that both work on it at once.
+      const { slices, texts } = takeBatch(helperFree && n > 1 ? Math.min(batchSize, Math.ceil(n / 2)) : batchSize)
+      if (texts.length) {
+        const id = nextId++
+        inFlight = { id, slices }
+        worker.postMessage({ type: 'embed', id, texts })
+      }
+    }
+    if (queue.length) feedHelper()
+  }
+
+  /** Bulk work waits: start the helper worker, or give it a batch. */
+  function feedHelper(): void {
+    if (helperState !== 'ready' || !helper || helperBusy || disposed) return
+    const head = queue.find((s) => !s.req.settled)
+    if (!head || head.solo) return
+    if (helperIdle) clearTimeout(helperIdle)
+    helperIdle = null
+    const { slices, texts } = takeBatch(batchSize)
     if (!texts.length) return
-    const id = nextId++
-    inFlight = { id, slices }
-    worker.postMessage({ type: 'embed', id, texts })
+    const h = helper
+    helperBusy = slices
+    h.embed(texts).then(
+      (v) => {
+        if (helperBusy !== slices) return
+        helperBusy = null
+        helperBatches++
+        fill(slices, (row) => v[row] as Float32Array, v.dim, v.model)
+        afterHelper()
+      },
+      (err: unknown) => {
+        if (helperBusy !== slices) return
+        helperBusy = null
+        // The helper is an optimisation: its batch goes back to the main worker, one caller at a
+        // time (a bad text then fails only its own call); a helper that is gone is not used again.
+        for (const x of [...slices].reverse()) queue.unshift({ ...x, solo: true })
+        if (err instanceof AppError && err.code === 'unavailable') {
+          console.error('[engram] the second embedder worker stopped; continuing with one', err)
+          helperState = 'broken'
+          void stopHelper()
+        }
+        pump()
+      }
+    )
+  }
+
+  function afterHelper(): void {
+    pump()
+    if (!helperBusy && !helperIdle && helperState === 'ready') {
+      helperIdle = setTimeout(() => {
+        helperIdle = null
+        if (!helperBusy) void stopHelper()
+      }, helperIdleMs)
+      helperIdle.unref()
+    }
+  }
+
+  function startHelper(): void {
+    if (!st.dir) return
+    helperState = 'loading'
+    const h = createEmbedder({ ...opts, modelDir: st.dir, workers: 1 })
+    helper = h
+    void h.load().then((s) => {
+      if (helper !== h) return
+      // Vectors from the helper must be the ones the main worker would make.
+      if (s.state !== 'ready' || s.fingerprint !== st.fingerprint || s.dim !== st.dim) {
+        helperState = 'broken'
+        void stopHelper()
+        return
+      }
+      helperState = 'ready'
+      pump()
+      afterHelper()
+    })
+  }
+
+  async function stopHelper(): Promise<void> {
+    const h = helper
+    helper = null
+    if (helperIdle) clearTimeout(helperIdle)
+    helperIdle = null
+    if (helperState !== 'broken') helperState = 'off'
+    if (h) await h.dispose()
   }
 
   async function doLoad(): Promise<EmbedderStatus> {
@@ -573,6 +708,8 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
     modelDir = dir
     failAll(new AppError('cancelled', 'The embedding model changed; queued work was cancelled.'))
     await loading?.catch(() => undefined)
+    helperState = 'off'
+    await stopHelper()
     await stopWorker()
     const loc = locate()
     if (loc) setStatus({ state: 'idle', dir: loc.dir, source: loc.source, dim: null, fingerprint: null, code: null, message: `${modelName} found (${loc.source}) at ${loc.dir}; it loads on first use.` })
@@ -611,6 +748,7 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
     if (disposed) return
     disposed = true
     failAll(new AppError('unavailable', 'The embedder was shut down.', { reason: 'disposed' }))
+    await stopHelper()
     await stopWorker()
     listeners.clear()
   }
@@ -632,6 +770,12 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
     dispose,
     get worker() {
       return worker
+    },
+    get helperBatches() {
+      return helperBatches
+    },
+    get helperActive() {
+      return helper !== null
     }
   }
 }
