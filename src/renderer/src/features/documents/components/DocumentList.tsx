@@ -4,12 +4,12 @@
  * asks for the next page of 200. Keyboard: arrows, Home/End and PageUp/PageDown move the
  * selection (and focus), Enter opens the selected document, Delete asks to delete it.
  */
-import { Center, Group, Loader, Text } from '@mantine/core'
 import { useEffect, useMemo, useRef } from 'react'
 import { useVirtualListNav } from '../../../lib/useVirtualListNav'
 import type { DocumentSummary } from '../../../../../shared/types'
 import type { RunProgress } from '../drop'
 import { DOC_ROW_HEIGHT, DocumentRow, docOpenId } from './DocumentRow'
+import { LoadingMoreRow } from '../../../components/LoadingMoreRow'
 
 export interface DocumentListProps {
   label: string
@@ -73,20 +73,7 @@ export function DocumentList(props: DocumentListProps): React.JSX.Element {
         {items.map((item) => {
           const doc = docs[item.index]
           if (!doc)
-            return (
-              <Center
-                key={item.key}
-                role="listitem"
-                style={{ position: 'absolute', top: 0, left: 0, width: '100%', height: item.size, transform: `translateY(${item.start}px)` }}
-              >
-                <Group gap="xs">
-                  <Loader size="xs" />
-                  <Text size="sm" c="dimmed">
-                    Loading more…
-                  </Text>
-                </Group>
-              </Center>
-            )
+            return <LoadingMoreRow key={item.key} item={item} role="listitem" />
           return (
             <DocumentRow
               key={item.key}

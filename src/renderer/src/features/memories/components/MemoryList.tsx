@@ -4,11 +4,11 @@
  * keyboard drives (arrows, Home/End, PageUp/PageDown, Enter, e, p, Delete); the selected
  * row is kept scrolled into view. Near the end it asks for the next page.
  */
-import { Center, Group, Loader, Text } from '@mantine/core'
 import { useMemo } from 'react'
 import { useVirtualListNav } from '../../../lib/useVirtualListNav'
 import type { MemoryRowData } from '../rows'
 import { MemoryListRow, ROW_HEIGHT, rowDomId } from './MemoryListRow'
+import { LoadingMoreRow } from '../../../components/LoadingMoreRow'
 
 export interface MemoryListProps {
   label: string
@@ -82,16 +82,7 @@ export function MemoryList(props: MemoryListProps): React.JSX.Element {
         {items.map((item) => {
           const row = rows[item.index]
           if (!row)
-            return (
-              <Center key={item.key} style={{ position: 'absolute', top: 0, left: 0, width: '100%', height: item.size, transform: `translateY(${item.start}px)` }}>
-                <Group gap="xs">
-                  <Loader size="xs" />
-                  <Text size="sm" c="dimmed">
-                    Loading more…
-                  </Text>
-                </Group>
-              </Center>
-            )
+            return <LoadingMoreRow key={item.key} item={item} />
           return (
             <MemoryListRow
               key={item.key}

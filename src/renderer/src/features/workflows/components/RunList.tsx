@@ -3,12 +3,12 @@
  * PageUp/PageDown move, Enter opens, Escape closes the open run. While a run is open, the
  * arrows open the run they land on. Near the end it asks for the next page.
  */
-import { Center, Group, Loader, Text } from '@mantine/core'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useRef } from 'react'
 import type { WorkflowRun } from '../../../../../shared/workflows'
 import { useNow } from '../useNow'
 import { RUN_ROW_HEIGHT, RunRow, runRowId } from './RunRow'
+import { LoadingMoreRow } from '../../../components/LoadingMoreRow'
 
 const PREFETCH_ROWS = 15
 /** The list grows with its rows up to this height, then scrolls. */
@@ -115,16 +115,7 @@ export function RunList(props: {
         {items.map((item) => {
           const run = runs[item.index]
           if (!run)
-            return (
-              <Center key={item.key} style={{ position: 'absolute', top: 0, left: 0, width: '100%', height: item.size, transform: `translateY(${item.start}px)` }}>
-                <Group gap="xs">
-                  <Loader size="xs" />
-                  <Text size="sm" c="dimmed">
-                    Loading more…
-                  </Text>
-                </Group>
-              </Center>
-            )
+            return <LoadingMoreRow key={item.key} item={item} />
           return (
             <RunRow
               key={item.key}
