@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { mulberry32 } from './seed'
 
 const CRANFIELD = resolve(import.meta.dirname, '..', '..', 'shared', 'datasets', 'cranfield')
 
@@ -26,13 +27,7 @@ export function memoryTexts(n: number): string[] {
   const out: string[] = []
   // mulberry32: 32-bit integer arithmetic throughout. (The LCG here before multiplied past
   // 2^53, lost precision, fell into a short cycle and never produced 100k distinct texts.)
-  let seed = 12345
-  const next = (): number => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
-  }
+  const next = mulberry32(12345)
   const seen = new Set<string>()
   while (out.length < n) {
     const a = base[Math.floor(next() * base.length)] as string

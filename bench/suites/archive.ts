@@ -10,10 +10,10 @@
  *   fresh database, load in one transaction, indexes, migrations, counts checked).
  *
  * Seeding: realistic memory rows (150-300 characters of text from a seeded vocabulary,
- * topics, importance, dates) inserted in bulk in pgvector's binary format; the vectors come
- * from a set of 256 random unit vectors reused round robin (embedding 100k texts with ONNX
- * would take longer than the thing measured; vector values do not change export/import
- * cost, only their count and dimension do). The seeded profile has no HNSW index (export
+ * topics, importance, dates) inserted in bulk in pgvector's binary format; each vector is one
+ * of 256 random topic directions plus noise of its own (embedding 100k texts with ONNX would
+ * take longer than the thing measured). Export/import cost depends on their count and
+ * dimension, and the import's HNSW build on their being distinct. The seeded profile has no HNSW index (export
  * never reads it); the import builds every index, and its time includes that.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -24,20 +24,10 @@ import { toVectorParam } from '../../src/main/db/vector'
 import { importArchive } from '../../src/main/features/profile-archive/archive.import'
 import { contentHash } from '../../src/main/features/memories/normalize'
 import { round, type BenchSuite, type Metric } from '../lib'
+import { mulberry32, quiet } from '../seed'
 
 const N = Number(process.env['BENCH_ARCHIVE_SIZE'] ?? 100_000)
-const quiet = { error: (m: string, e?: unknown) => console.error(m, e), warn: () => undefined, info: () => undefined }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const WORDS =
   'remember meeting garden bicycle recipe sourdough flour water starter oven temperature glacier crampons hiking trail mountain river tea oolong kettle minutes library book chapter author idea project deadline invoice client email password router firmware update backup drive folder photo camera lens train ticket station platform doctor appointment dentist insurance policy renewal birthday gift sister brother parents weekend holiday flight hotel passport visa language course grammar verb lesson piano scale practice guitar string tuning running shoes knee stretch yoga breath sleep coffee decaf'.split(
@@ -55,11 +45,15 @@ export const suite: BenchSuite = {
       const { ctx } = await core.services()
       const db = ctx.db
       const rnd = mulberry32(20261122)
-      const vectors = Array.from({ length: 256 }, () => {
-        const v = Array.from({ length: 384 }, () => rnd() * 2 - 1)
+      const unit = (v: number[]): number[] => {
         const norm = Math.hypot(...v)
-        return toVectorParam(v.map((x) => x / norm))
-      })
+        return v.map((x) => x / norm)
+      }
+      // 256 topic directions, each row one of them plus its own noise: distinct vectors with
+      // cluster structure, as text embeddings have. (Identical vectors would make the import's
+      // HNSW build unrealistically cheap.)
+      const topics = Array.from({ length: 256 }, () => unit(Array.from({ length: 384 }, () => rnd() * 2 - 1)))
+      const vectorFor = (j: number): Buffer => toVectorParam(unit((topics[j % topics.length] as number[]).map((x) => x + (rnd() * 2 - 1) * 0.08)))
       const t0 = performance.now()
       await db.raw('drop index if exists memories_embedding_384')
       for (let i = 0; i < N; i += 1000) {
@@ -72,7 +66,7 @@ export const suite: BenchSuite = {
             content_hash: contentHash(content),
             topics: [WORDS[j % WORDS.length] as string],
             importance: (j % 10) / 10,
-            embedding: db.raw('?::vector', [vectors[j % vectors.length] as Buffer]),
+            embedding: db.raw('?::vector', [vectorFor(j)]),
             embedding_dim: 384,
             embedding_model: 'bench/random-unit',
             embedding_status: 'ready',

@@ -16,42 +16,19 @@
  */
 import { rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { createAppCore, type AppCore } from '../../src/main/core/app-core'
-import { contentHash } from '../../src/main/features/memories/normalize'
-import { toVectorParam } from '../../src/main/db/vector'
+import { createAppCore } from '../../src/main/core/app-core'
 import type { RequestSentInfo } from '../../src/main/features/chat/chat.service'
 import type { ChatTurn } from '../../src/shared/chat'
 import { reply, startLlmServer } from '../../test/helpers/llm-server'
 import { memoryTexts, queryTexts } from '../corpus'
 import { median, percentile, round, type BenchSuite, type Metric } from '../lib'
+import { bulkFillEmbedded, quiet } from '../seed'
 
 const FIXTURE = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'models', 'fixtures', 'minilm-l6-random-weights')
-const quiet = { error: (m: string, e?: unknown) => console.error(m, e), warn: () => undefined, info: () => undefined }
 const SIZES = (process.env['BENCH_CHAT_SIZES'] ?? '10000').split(',').map(Number)
 const SENDS = 60
 const WARMUP = 5
 
-async function bulkFill(core: AppCore, texts: string[]): Promise<void> {
-  const { ctx } = await core.services()
-  const db = ctx.db
-  for (let i = 0; i < texts.length; i += 256) {
-    const slice = texts.slice(i, i + 256)
-    const vectors = await core.embedder.embed(slice)
-    await db('memories').insert(
-      slice.map((t, j) => ({
-        content: t,
-        content_hash: contentHash(t),
-        embedding: db.raw('?::vector', [toVectorParam(vectors[j] as Float32Array)]),
-        embedding_dim: vectors.dim,
-        embedding_model: vectors.model,
-        embedding_status: 'ready',
-        importance: ((i + j) % 10) / 10,
-        created_at: new Date(Date.now() - ((i + j) % 365) * 86400_000)
-      }))
-    )
-    if (i % 10_000 === 0) process.stdout.write(`    filled ${i}/${texts.length}\n`)
-  }
-}
 
 export const suite: BenchSuite = {
   name: 'chat',
@@ -75,7 +52,7 @@ export const suite: BenchSuite = {
         const s = await core.services()
         await s.embeddingQueue.close()
         await s.ctx.db.raw('drop index memories_embedding_384')
-        await bulkFill(core, memoryTexts(n))
+        await bulkFillEmbedded(core, memoryTexts(n))
         await s.ctx.db.raw('create index memories_embedding_384 on memories using hnsw ((embedding::vector(384)) vector_cosine_ops) where embedding_dim = 384')
         await s.ctx.db.raw('analyze memories')
         await call('llm:configure', { baseUrl: llm.baseUrl, model: 'bench-model', apiKey: 'sk-bench' })

@@ -13,11 +13,11 @@ import { join, resolve } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { createAppCore } from '../../src/main/core/app-core'
 import { round, type BenchSuite, type Metric } from '../lib'
+import { quiet } from '../seed'
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..', 'shared')
 const DOCS = join(ROOT, 'documents')
 const FIXTURE = join(ROOT, 'models', 'fixtures', 'minilm-l6-random-weights')
-const quiet = { error: (m: string, e?: unknown) => console.error(m, e), warn: () => undefined, info: () => undefined }
 
 export const suite: BenchSuite = {
   name: 'import',

@@ -21,11 +21,11 @@ import { toVectorParam } from '../../src/main/db/vector'
 import { cleanGinPending } from '../../src/main/db/maintenance'
 import { ndcgAt, parseQrels, recallAt } from '../ir-metrics'
 import { round, type BenchSuite, type Metric } from '../lib'
+import { quiet } from '../seed'
 
 const SHARED = resolve(import.meta.dirname, '..', '..', '..', 'shared')
 const CRANFIELD = join(SHARED, 'datasets', 'cranfield')
 const FIXTURE = join(SHARED, 'models', 'fixtures', 'minilm-l6-random-weights')
-const quiet = { error: (m: string, e?: unknown) => console.error(m, e), warn: () => undefined, info: () => undefined }
 
 interface Doc {
   _id: string

@@ -33,46 +33,15 @@ import { toVectorParam } from '../../src/main/db/vector'
 import { cleanGinPending } from '../../src/main/db/maintenance'
 import { memoryTexts, queryTexts } from '../corpus'
 import { median, percentile, round, type BenchSuite, type Metric } from '../lib'
+import { bulkFillEmbedded, mulberry32, quiet } from '../seed'
 
 const FIXTURE = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'models', 'fixtures', 'minilm-l6-random-weights')
-const quiet = { error: (m: string, e?: unknown) => console.error(m, e), warn: () => undefined, info: () => undefined }
 const SIZES = (process.env['BENCH_SEARCH_SIZES'] ?? '10000,100000').split(',').map(Number)
 
-async function bulkFill(core: AppCore, texts: string[]): Promise<void> {
-  const { ctx } = await core.services()
-  const db = ctx.db
-  for (let i = 0; i < texts.length; i += 256) {
-    const slice = texts.slice(i, i + 256)
-    const vectors = await core.embedder.embed(slice)
-    const rows = slice.map((t, j) => ({
-      content: t,
-      content_hash: contentHash(t),
-      embedding: db.raw('?::vector', [toVectorParam(vectors[j] as Float32Array)]),
-      embedding_dim: vectors.dim,
-      embedding_model: vectors.model,
-      embedding_status: 'ready',
-      importance: ((i + j) % 10) / 10,
-      created_at: new Date(Date.now() - ((i + j) % 365) * 86400_000)
-    }))
-    await db('memories').insert(rows)
-    if (i % 10_000 === 0) process.stdout.write(`    filled ${i}/${texts.length}\n`)
-  }
-}
 
 const CRANFIELD = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'datasets', 'cranfield', 'corpus.jsonl')
 const COMPOSE_BASE = 4000
 
-/** A small seeded PRNG (mulberry32): integer arithmetic, so no precision loss in doubles. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function cranfieldSentences(): string[] {
   const out: string[] = []
@@ -236,7 +205,7 @@ export const suite: BenchSuite = {
         await c.ctx.db.raw('drop index memories_embedding_384')
         const composed = n > 10_000
         if (composed) await composedFill(core, n)
-        else await bulkFill(core, memoryTexts(n))
+        else await bulkFillEmbedded(core, memoryTexts(n))
         const tIdx = performance.now()
         // The graph in memory: building on disk pages is several times slower in WASM.
         await c.ctx.db.raw("set maintenance_work_mem = '512MB'")
