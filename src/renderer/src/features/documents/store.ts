@@ -14,6 +14,7 @@ import type { DropBatch, DropFile, RunProgress } from './drop'
 import { fileState } from './drop'
 import { closeReader as leaveReader, openDocumentAt } from './route'
 import { singleFlight } from '../../lib/single-flight'
+import { applyFreshPages, fetchVisiblePages, flattenPages, type Page as ListPage } from '../../lib/paged-list'
 
 export const PAGE_SIZE = 200
 export const REFRESH_DEBOUNCE_MS = 300
@@ -24,10 +25,7 @@ export const IMPORT_WORKFLOW = 'document.import'
 /** In-progress documents whose run is looked up after a load (the rest wait for events). */
 const SEED_RUNS_MAX = 25
 
-interface Page {
-  cursor: string | undefined
-  items: DocumentSummary[]
-}
+type Page = ListPage<DocumentSummary>
 
 export interface ReaderState {
   id: string
@@ -138,18 +136,6 @@ const seeded = new Set<string>()
 let nextDropId = 1
 let nextKey = 1
 
-function flatten(pages: Page[]): DocumentSummary[] {
-  const seen = new Set<string>()
-  const out: DocumentSummary[] = []
-  for (const p of pages)
-    for (const d of p.items) {
-      if (seen.has(d.id)) continue
-      seen.add(d.id)
-      out.push(d)
-    }
-  return out
-}
-
 const isOpen = (d: DocumentSummary): boolean => d.status === 'pending' || d.status === 'processing'
 
 export const useDocumentsStore = create<DocumentsStore>((set, get) => {
@@ -161,7 +147,7 @@ export const useDocumentsStore = create<DocumentsStore>((set, get) => {
   function applyDoc(d: DocumentSummary): void {
     const { pages, reader } = get()
     const next = pages.map((p) => (p.items.some((x) => x.id === d.id) ? { ...p, items: p.items.map((x) => (x.id === d.id ? d : x)) } : p))
-    set({ pages: next, items: flatten(next), reader: reader?.detail && reader.id === d.id ? { ...reader, detail: { ...reader.detail, document: d } } : reader })
+    set({ pages: next, items: flattenPages(next), reader: reader?.detail && reader.id === d.id ? { ...reader, detail: { ...reader.detail, document: d } } : reader })
   }
 
   function dropDoc(id: string): void {
@@ -173,7 +159,7 @@ export const useDocumentsStore = create<DocumentsStore>((set, get) => {
       const at = items.findIndex((x) => x.id === id)
       selected = items[at + 1]?.id ?? items[at - 1]?.id ?? null
     }
-    set({ pages: next, items: flatten(next), total: had && total !== null ? Math.max(0, total - 1) : total, selectedId: selected })
+    set({ pages: next, items: flattenPages(next), total: had && total !== null ? Math.max(0, total - 1) : total, selectedId: selected })
   }
 
   function flushRuns(): void {
@@ -206,25 +192,11 @@ export const useDocumentsStore = create<DocumentsStore>((set, get) => {
     const gen = listGeneration
     const { pages } = get()
     if (pages.length === 0) return get().loadFirst()
-    const wanted = new Set<number>([0])
-    let start = 0
-    pages.forEach((p, i) => {
-      const end = start + p.items.length
-      if (end > visible.start && start <= visible.end) wanted.add(i)
-      start = end
-    })
-    const fresh = await Promise.all([...wanted].map(async (i) => ({ i, page: await api.invoke('documents:list', listInput(pages[i]?.cursor)) })))
+    const fresh = await fetchVisiblePages(pages, visible, (cursor) => api.invoke('documents:list', listInput(cursor)))
     if (gen !== listGeneration) return
-    const next = get().pages.slice()
-    let { total, nextCursor } = get()
-    for (const { i, page } of fresh) {
-      if (!next[i]) continue
-      next[i] = { cursor: next[i].cursor, items: page.items }
-      total = page.total
-      if (i === next.length - 1) nextCursor = page.nextCursor
-    }
-    const items = flatten(next)
-    set({ pages: next, items, total, nextCursor, listError: null })
+    const next = applyFreshPages(get(), fresh)
+    const items = flattenPages(next.pages)
+    set({ ...next, items, listError: null })
     seedRuns(items)
   }
 
@@ -309,7 +281,7 @@ export const useDocumentsStore = create<DocumentsStore>((set, get) => {
         const page = await api.invoke('documents:list', listInput(undefined))
         if (gen !== listGeneration) return
         const pages = [{ cursor: undefined, items: page.items }]
-        const items = flatten(pages)
+        const items = flattenPages(pages)
         set({ pages, items, total: page.total, nextCursor: page.nextCursor, listLoading: false, listError: null })
         seedRuns(items)
       } catch (err) {
@@ -327,7 +299,7 @@ export const useDocumentsStore = create<DocumentsStore>((set, get) => {
         const page = await api.invoke('documents:list', listInput(nextCursor))
         if (gen !== listGeneration) return
         const pages = [...get().pages, { cursor: nextCursor, items: page.items }]
-        set({ pages, items: flatten(pages), total: page.total, nextCursor: page.nextCursor, listLoading: false, listError: null })
+        set({ pages, items: flattenPages(pages), total: page.total, nextCursor: page.nextCursor, listLoading: false, listError: null })
       } catch (err) {
         if (gen !== listGeneration) return
         set({ listLoading: false, listError: toAppError(err) })
@@ -459,7 +431,7 @@ export const useDocumentsStore = create<DocumentsStore>((set, get) => {
       // A retry is a new import: the new document replaces the old one where it stood.
       const { pages, selectedId, reader } = get()
       const next = pages.map((p) => ({ ...p, items: p.items.map((x) => (x.id === id ? d : x)) }))
-      set({ pages: next, items: flatten(next), selectedId: selectedId === id ? d.id : selectedId })
+      set({ pages: next, items: flattenPages(next), selectedId: selectedId === id ? d.id : selectedId })
       followRetry(id, d)
       if (reader?.id === id) openDocumentAt(d.id)
       get().scheduleRefresh([id, d.id])

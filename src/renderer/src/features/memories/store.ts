@@ -21,6 +21,7 @@ import type { ChannelInput } from '../../../../shared/contract'
 import { api, toAppError } from '../../lib/api'
 import { dayToIso } from './format'
 import { singleFlight } from '../../lib/single-flight'
+import { applyFreshPages, fetchVisiblePages, flattenPages, type Page as ListPage } from '../../lib/paged-list'
 
 export const PAGE_SIZE = 200
 export const SEARCH_K = 50
@@ -50,10 +51,7 @@ export const DEFAULT_FILTERS: Filters = { sort: 'recent', type: '', topic: '', t
 /** True when a filter (not the sort) narrows the list. */
 export const isFiltered = (f: Filters): boolean => Boolean(f.type || f.topic || f.tier || f.archived || f.from || f.to)
 
-interface Page {
-  cursor: string | undefined
-  items: Memory[]
-}
+type Page = ListPage<Memory>
 
 export interface SearchResult {
   query: string
@@ -158,18 +156,6 @@ let refreshDue = 0
 let refreshIds = new Set<string>()
 let visible = { start: 0, end: 0 }
 
-function flatten(pages: Page[]): Memory[] {
-  const seen = new Set<string>()
-  const out: Memory[] = []
-  for (const p of pages)
-    for (const m of p.items) {
-      if (seen.has(m.id)) continue
-      seen.add(m.id)
-      out.push(m)
-    }
-  return out
-}
-
 function listInput(f: Filters, cursor: string | undefined): ChannelInput<'memories:list'> {
   const from = dayToIso(f.from, 'start')
   const to = dayToIso(f.to, 'end')
@@ -215,7 +201,7 @@ export const useMemoriesStore = create<MemoriesStore>((set, get) => {
     }
     set({
       pages: nextPages,
-      items: flatten(nextPages),
+      items: flattenPages(nextPages),
       search: nextSearch,
       detail: detail && detail.memory.id === m.id ? { ...detail, memory: m } : detail
     })
@@ -228,7 +214,7 @@ export const useMemoriesStore = create<MemoriesStore>((set, get) => {
     const had = pages.some((p) => p.items.some((x) => x.id === id))
     set({
       pages: nextPages,
-      items: flatten(nextPages),
+      items: flattenPages(nextPages),
       total: had && total !== null ? Math.max(0, total - 1) : total,
       search: search && { ...search, hits: search.hits.filter((h) => h.id !== id) }
     })
@@ -252,27 +238,10 @@ export const useMemoriesStore = create<MemoriesStore>((set, get) => {
     const gen = listGeneration
     const { pages, filters } = get()
     if (pages.length === 0) return get().loadFirst()
-    const wanted = new Set<number>([0])
-    let start = 0
-    pages.forEach((p, i) => {
-      const end = start + p.items.length
-      if (end > visible.start && start <= visible.end) wanted.add(i)
-      start = end
-    })
-    const fresh = await Promise.all(
-      [...wanted].map(async (i) => ({ i, page: await api.invoke('memories:list', listInput(filters, pages[i]?.cursor)) }))
-    )
+    const fresh = await fetchVisiblePages(pages, visible, (cursor) => api.invoke('memories:list', listInput(filters, cursor)))
     if (gen !== listGeneration) return
-    const next = get().pages.slice()
-    let total = get().total
-    let nextCursor = get().nextCursor
-    for (const { i, page } of fresh) {
-      if (!next[i]) continue
-      next[i] = { cursor: next[i].cursor, items: page.items }
-      total = page.total
-      if (i === next.length - 1) nextCursor = page.nextCursor
-    }
-    set({ pages: next, items: flatten(next), total, nextCursor, listError: null })
+    const next = applyFreshPages(get(), fresh)
+    set({ ...next, items: flattenPages(next.pages), listError: null })
   }
 
   /** A refresh is running; another request waits for it, then runs once more. */
@@ -327,7 +296,7 @@ export const useMemoriesStore = create<MemoriesStore>((set, get) => {
         const page = await api.invoke('memories:list', listInput(get().filters, undefined))
         if (gen !== listGeneration) return
         const pages = [{ cursor: undefined, items: page.items }]
-        set({ pages, items: flatten(pages), total: page.total, nextCursor: page.nextCursor, listLoading: false, listError: null })
+        set({ pages, items: flattenPages(pages), total: page.total, nextCursor: page.nextCursor, listLoading: false, listError: null })
       } catch (err) {
         if (gen !== listGeneration) return
         set({ listLoading: false, listError: toAppError(err) })
@@ -343,7 +312,7 @@ export const useMemoriesStore = create<MemoriesStore>((set, get) => {
         const page = await api.invoke('memories:list', listInput(filters, nextCursor))
         if (gen !== listGeneration) return
         const pages = [...get().pages, { cursor: nextCursor, items: page.items }]
-        set({ pages, items: flatten(pages), total: page.total, nextCursor: page.nextCursor, listLoading: false, listError: null })
+        set({ pages, items: flattenPages(pages), total: page.total, nextCursor: page.nextCursor, listLoading: false, listError: null })
       } catch (err) {
         if (gen !== listGeneration) return
         set({ listLoading: false, listError: toAppError(err) })
@@ -411,7 +380,7 @@ export const useMemoriesStore = create<MemoriesStore>((set, get) => {
         // The old row goes at once; the new one arrives with the refresh.
         const { pages } = get()
         const nextPages = pages.map((p) => ({ ...p, items: p.items.map((x) => (x.id === id ? m : x)) }))
-        set({ pages: nextPages, items: flatten(nextPages) })
+        set({ pages: nextPages, items: flattenPages(nextPages) })
         if (get().openId === id) await get().open(m.id)
       } else applyMemory(m)
       return m
