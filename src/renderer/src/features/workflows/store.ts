@@ -15,6 +15,7 @@ import type { RunStatus, WorkflowDuration, WorkflowEvent, WorkflowRun, WorkflowR
 import type { ChannelInput } from '../../../../shared/contract'
 import { api, toAppError } from '../../lib/api'
 import { isFinished } from './format'
+import { singleFlight } from '../../lib/single-flight'
 
 export const PAGE_SIZE = 50
 /** The most runs one refresh reloads (the contract's page limit). */
@@ -102,8 +103,6 @@ let pending = new Map<string, WorkflowEvent>()
 let flushTimer: ReturnType<typeof setTimeout> | undefined
 let refreshTimer: ReturnType<typeof setTimeout> | undefined
 let refreshAll = false
-let refreshing: Promise<void> | null = null
-let refreshAgain = false
 let detailTimer: ReturnType<typeof setTimeout> | undefined
 let detailLoadedAt = 0
 
@@ -227,20 +226,21 @@ export const useWorkflowsStore = create<WorkflowsStore>((set, get) => {
     if (failed) set({ listError: toAppError(failed.reason) })
   }
 
-  async function flushRefresh(): Promise<void> {
-    if (refreshing) {
-      refreshAgain = true
-      return
-    }
-    refreshing = refreshOnce()
+  /** A refresh is running; another request waits for it, then runs once more. */
+  const flushRefresh = singleFlight(refreshOnce)
+
+  /** Cancel or retry: the run is marked busy until the answer, then the list and the open run follow. */
+  async function act(id: string, kind: 'cancel' | 'retry'): Promise<WorkflowRun> {
+    set({ busy: { ...get().busy, [id]: kind } })
     try {
-      await refreshing
+      const run = await api.invoke(kind === 'cancel' ? 'workflows:cancel' : 'workflows:retry', { id })
+      applyRun(run)
+      if (get().openId === id) scheduleDetailReload()
+      get().scheduleRefresh()
+      return run
     } finally {
-      refreshing = null
-    }
-    if (refreshAgain) {
-      refreshAgain = false
-      await flushRefresh()
+      const { [id]: _, ...rest } = get().busy
+      set({ busy: rest })
     }
   }
 
@@ -318,32 +318,12 @@ export const useWorkflowsStore = create<WorkflowsStore>((set, get) => {
       set({ openId: null, detail: null, detailLoading: false, detailError: null })
     },
 
-    async cancel(id) {
-      set({ busy: { ...get().busy, [id]: 'cancel' } })
-      try {
-        const run = await api.invoke('workflows:cancel', { id })
-        applyRun(run)
-        if (get().openId === id) scheduleDetailReload()
-        get().scheduleRefresh()
-        return run
-      } finally {
-        const { [id]: _, ...rest } = get().busy
-        set({ busy: rest })
-      }
+    cancel(id) {
+      return act(id, 'cancel')
     },
 
-    async retry(id) {
-      set({ busy: { ...get().busy, [id]: 'retry' } })
-      try {
-        const run = await api.invoke('workflows:retry', { id })
-        applyRun(run)
-        if (get().openId === id) scheduleDetailReload()
-        get().scheduleRefresh()
-        return run
-      } finally {
-        const { [id]: _, ...rest } = get().busy
-        set({ busy: rest })
-      }
+    retry(id) {
+      return act(id, 'retry')
     },
 
     async loadDurations() {
