@@ -68,7 +68,7 @@ export function DocumentList(props: DocumentListProps): React.JSX.Element {
   }
 
   return (
-    <div ref={scroller} className="engram-doc-list" onKeyDown={onKeyDown}>
+    <div ref={scroller} className="engram-vlist engram-doc-list" onKeyDown={onKeyDown}>
       <div role="list" aria-label={props.label} style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}>
         {items.map((item) => {
           const doc = docs[item.index]

@@ -69,7 +69,7 @@ export function MemoryList(props: MemoryListProps): React.JSX.Element {
   return (
     <div
       ref={scroller}
-      className="engram-memory-list"
+      className="engram-vlist engram-memory-list"
       style={{ height: '100%' }}
       role="listbox"
       aria-label={props.label}

@@ -35,7 +35,7 @@ export const MemoryListRow = memo(function MemoryListRow(props: {
       aria-setsize={props.setSize}
       data-index={props.index}
       data-open={props.open || undefined}
-      className="engram-memory-row"
+      className="engram-vrow engram-memory-row"
       ref={props.measureRef}
       style={{ transform: `translateY(${props.start}px)` }}
       onClick={() => props.onActivate(row.id)}

@@ -99,7 +99,7 @@ export function RunList(props: {
   return (
     <div
       ref={scroller}
-      className="engram-run-list"
+      className="engram-vlist engram-run-list"
       style={{ height: Math.min(LIST_MAX_HEIGHT, Math.max(RUN_ROW_HEIGHT, virtualizer.getTotalSize())) }}
       role="listbox"
       aria-label="Workflow runs"

@@ -42,7 +42,7 @@ export const RunRow = memo(function RunRow(props: {
       data-open={props.open || undefined}
       data-status={run.status}
       data-run-id={run.id}
-      className="engram-run-row"
+      className="engram-vrow engram-run-row"
       ref={props.measureRef}
       style={{ transform: `translateY(${props.start}px)` }}
       onClick={() => props.onActivate(run.id)}
