@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads'
 import { AppError, type TransferableError } from '../../../../shared/errors'
 import { appRoot, builtWorker, workerExecArgv } from '../../../core/paths'
 import { abortError, fileError } from './errors'
+import { idleWorkerSlot } from './idle-worker'
 import { closePdfWorkers } from './pdf'
 import { parseInProcess } from './parse'
 import type { ParsedDocument, ParseInput, ParseOptions, ParseProgress } from './types'
@@ -37,7 +38,7 @@ type WorkerMsg =
   | { type: 'done'; id: number; doc: ParsedDocument }
   | { type: 'error'; id: number; error: TransferableError }
 
-let idle: { worker: Worker; path: string; timer: NodeJS.Timeout } | null = null
+const idle = idleWorkerSlot(IDLE_KEEP_MS)
 let nextId = 1
 /** Set when the thread could not start; parsing then stays on the caller's thread. */
 let unavailable: string | null = null
@@ -65,36 +66,9 @@ function startWorker(path: string): Promise<Worker> {
   })
 }
 
-async function takeWorker(path: string): Promise<Worker> {
-  if (idle && idle.path === path) {
-    const w = idle.worker
-    clearTimeout(idle.timer)
-    idle = null
-    w.ref()
-    return w
-  }
-  return startWorker(path)
-}
-
-function parkWorker(w: Worker, path: string): void {
-  if (idle) void idle.worker.terminate()
-  w.unref()
-  const timer = setTimeout(() => {
-    if (idle?.worker === w) idle = null
-    void w.terminate()
-  }, IDLE_KEEP_MS)
-  timer.unref()
-  idle = { worker: w, path, timer }
-}
-
 /** Stop the idle parsing and PDF threads now (tests, shutdown). */
 export async function closeDocumentWorkers(): Promise<void> {
-  const i = idle
-  idle = null
-  if (i) {
-    clearTimeout(i.timer)
-    await i.worker.terminate()
-  }
+  await idle.close()
   await closePdfWorkers()
 }
 
@@ -118,14 +92,14 @@ export async function parseDocument(input: ParseInput, opts: WorkerParseOptions 
   const path = parseWorkerPath ?? defaultParseWorkerPath()
   let worker: Worker
   try {
-    worker = await takeWorker(path)
+    worker = idle.take(path) ?? (await startWorker(path))
   } catch (err) {
     unavailable = err instanceof Error ? err.message : String(err)
     process.emitWarning(`Documents are parsed on the main thread: the parsing thread could not start (${unavailable}).`)
     return parseInProcess(input, opts)
   }
   if (signal?.aborted) {
-    parkWorker(worker, path)
+    idle.park(worker, path)
     throw abortError()
   }
   const id = nextId++
@@ -145,7 +119,7 @@ export async function parseDocument(input: ParseInput, opts: WorkerParseOptions 
       worker.off('message', onMessage)
       worker.off('error', onError)
       worker.off('exit', onExit)
-      if (keep) parkWorker(worker, path)
+      if (keep) idle.park(worker, path)
       else void worker.terminate()
     }
     const settle = (err: Error | null, doc?: ParsedDocument): void => {

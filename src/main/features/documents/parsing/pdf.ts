@@ -14,6 +14,7 @@ import { Worker } from 'node:worker_threads'
 import { join } from 'node:path'
 import { appRoot, workerExecArgv } from '../../../core/paths'
 import { abortError, fileError } from './errors'
+import { idleWorkerSlot } from './idle-worker'
 import { sanitizeText } from './encoding'
 import type { PageSpan, ParsedDocument, ParseOptions } from './types'
 
@@ -31,39 +32,12 @@ type WorkerMsg =
   | { type: 'done'; id: number; emptyPages: number }
   | { type: 'error'; id: number; reason: 'encrypted' | 'corrupt' | 'internal'; message: string; wrongPassword?: boolean }
 
-let idle: { worker: Worker; path: string; timer: NodeJS.Timeout } | null = null
+const idle = idleWorkerSlot(IDLE_KEEP_MS)
 let nextId = 1
 
-function takeWorker(path: string): Worker {
-  if (idle && idle.path === path) {
-    const w = idle.worker
-    clearTimeout(idle.timer)
-    idle = null
-    w.ref()
-    return w
-  }
-  return new Worker(path, { execArgv: workerExecArgv() })
-}
-
-function parkWorker(w: Worker, path: string): void {
-  if (idle) void idle.worker.terminate()
-  w.unref()
-  const timer = setTimeout(() => {
-    if (idle?.worker === w) idle = null
-    void w.terminate()
-  }, IDLE_KEEP_MS)
-  timer.unref()
-  idle = { worker: w, path, timer }
-}
-
 /** Terminate the idle PDF thread now (tests, shutdown). */
-export async function closePdfWorkers(): Promise<void> {
-  const i = idle
-  idle = null
-  if (i) {
-    clearTimeout(i.timer)
-    await i.worker.terminate()
-  }
+export function closePdfWorkers(): Promise<void> {
+  return idle.close()
 }
 
 /** Titles that are really file names or tool defaults say nothing; leave them out. */
@@ -115,7 +89,7 @@ export async function parsePdf(src: PdfSource, opts: ParseOptions = {}): Promise
         r.worker.off('error', onError)
         r.worker.off('exit', onExit)
         // Keep the first thread for the next file when it finished cleanly.
-        if (keep && i === 0 && r.done) parkWorker(r.worker, workerPath)
+        if (keep && i === 0 && r.done) idle.park(r.worker, workerPath)
         else void r.worker.terminate()
       })
       if (err) reject(err)
@@ -136,7 +110,7 @@ export async function parsePdf(src: PdfSource, opts: ParseOptions = {}): Promise
     const onError = (err: Error): void => finish(fileError('corrupt', `Engram could not read this PDF: ${err.message}`, fileInfo))
     const onExit = (code: number): void => finish(new Error(`the PDF thread exited (code ${code})`))
     const start = (from: number, to?: number): Run => {
-      const run: Run = { worker: takeWorker(workerPath), id: nextId++, done: false }
+      const run: Run = { worker: idle.take(workerPath) ?? new Worker(workerPath, { execArgv: workerExecArgv() }), id: nextId++, done: false }
       runs.push(run)
       run.worker.on('message', onMessage)
       run.worker.on('error', onError)
