@@ -6,6 +6,7 @@
  * walker as web pages. The title comes from docProps/core.xml.
  */
 import mammoth from 'mammoth'
+import { controlCharWarnings } from './encoding'
 import { fileError } from './errors'
 import { htmlFragmentToText, type DomElement } from './html'
 import { TextBuilder } from './text-builder'
@@ -52,8 +53,6 @@ export async function parseDocx(bytes: Uint8Array): Promise<ParsedDocument> {
   htmlFragmentToText(html, b, { skip: isBackLink })
   const text = b.finish()
   const title = coreTitle(bytes)
-  const warnings: string[] = []
-  if (b.removedControls > 0) warnings.push(`control_chars_removed: ${b.removedControls} control characters were removed.`)
   return {
     format: 'docx',
     mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
@@ -61,6 +60,6 @@ export async function parseDocx(bytes: Uint8Array): Promise<ParsedDocument> {
     text,
     pages: null,
     sections: b.sections,
-    warnings
+    warnings: controlCharWarnings(b.removedControls)
   }
 }

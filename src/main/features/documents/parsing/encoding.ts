@@ -160,6 +160,11 @@ async function readAll(
   return parts.join('')
 }
 
+/** The warning a parse reports when control characters were dropped (none when none were). */
+export function controlCharWarnings(removed: number): string[] {
+  return removed > 0 ? [`control_chars_removed: ${removed} control characters were removed.`] : []
+}
+
 export interface SanitizeResult {
   text: string
   /** How many control characters (NUL and other C0 but tab/newline) were dropped. */

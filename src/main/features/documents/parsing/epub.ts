@@ -8,7 +8,7 @@
  */
 import { posix } from 'node:path'
 import { DOMParser as HtmlDomParser } from 'linkedom'
-import { decodeBytes, declaredCharset } from './encoding'
+import { controlCharWarnings, decodeBytes, declaredCharset } from './encoding'
 import { fileError } from './errors'
 import { parseHtmlDocument, walkHtml, type DomNode } from './html'
 import { TextBuilder } from './text-builder'
@@ -101,8 +101,6 @@ export function parseEpub(bytes: Uint8Array): ParsedDocument {
   }
   const text = b.finish()
   if (!spine.length) throw fileError('corrupt', 'This EPUB book is damaged: its reading order (spine) lists no chapters.', { format: 'epub' })
-  const warnings: string[] = []
-  if (b.removedControls > 0) warnings.push(`control_chars_removed: ${b.removedControls} control characters were removed.`)
   return {
     format: 'epub',
     mimeType: 'application/epub+zip',
@@ -110,7 +108,7 @@ export function parseEpub(bytes: Uint8Array): ParsedDocument {
     text,
     pages: null,
     sections: dedupeSections(b.sections, text.length),
-    warnings
+    warnings: controlCharWarnings(b.removedControls)
   }
 }
 

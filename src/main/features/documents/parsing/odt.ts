@@ -6,6 +6,7 @@
  * mammoth does for Word. Tracked deletions, annotations and forms are left out. The title
  * comes from meta.xml.
  */
+import { controlCharWarnings } from './encoding'
 import { fileError } from './errors'
 import { TextBuilder } from './text-builder'
 import { byLocalName, checkInflatedSize, listZip, parseXml, readZip, utf8, type XmlElement, type XmlNode } from './zip'
@@ -152,8 +153,6 @@ export function parseOdt(bytes: Uint8Array): ParsedDocument {
       title = undefined
     }
   }
-  const warnings: string[] = []
-  if (b.removedControls > 0) warnings.push(`control_chars_removed: ${b.removedControls} control characters were removed.`)
   return {
     format: 'odt',
     mimeType: 'application/vnd.oasis.opendocument.text',
@@ -161,6 +160,6 @@ export function parseOdt(bytes: Uint8Array): ParsedDocument {
     text,
     pages: null,
     sections: b.sections,
-    warnings
+    warnings: controlCharWarnings(b.removedControls)
   }
 }

@@ -17,7 +17,7 @@ import { AppError } from '../../../../shared/errors'
 import { csvToText } from './csv'
 import { DETECT_HEAD_BYTES, detectFormat, formatName, MIME_TYPES, type DetectedFormat } from './detect'
 import { parseDocx } from './docx'
-import { decodeBytes, decodeFile, declaredCharset, repairMojibake, sanitizeText, type DecodedText } from './encoding'
+import { controlCharWarnings, decodeBytes, decodeFile, declaredCharset, repairMojibake, sanitizeText, type DecodedText } from './encoding'
 import { parseEpub } from './epub'
 import { abortError, errMessage, fileError, throwIfAborted } from './errors'
 import { htmlToText } from './html'
@@ -85,7 +85,7 @@ async function decodeSource(src: Source, signal: AbortSignal | undefined, declar
 /** Normalize decoded text and say what was done to it. */
 function cleanDecoded(decoded: DecodedText, warnings: string[]): string {
   const s = sanitizeText(decoded.text)
-  if (s.removedControls > 0) warnings.push(`control_chars_removed: ${s.removedControls} control characters were removed.`)
+  warnings.push(...controlCharWarnings(s.removedControls))
   const m = repairMojibake(s.text)
   if (m.repaired > 0) warnings.push(`mojibake_repaired: ${m.repaired} garbled characters (UTF-8 read as Latin-1) were repaired.`)
   if (decoded.guessed) warnings.push(`encoding_guessed: The file is not UTF-8; it was read as ${decoded.encoding}.`)
@@ -98,7 +98,7 @@ async function parseTextual(format: DocumentFormat, src: Source, opts: ParseOpti
   if (format === 'html') {
     const decoded = await decodeSource(src, opts.signal, declaredCharset(src.head))
     const r = htmlToText(cleanDecoded(decoded, warnings))
-    if (r.removedControls > 0) warnings.push(`control_chars_removed: ${r.removedControls} control characters were removed.`)
+    warnings.push(...controlCharWarnings(r.removedControls))
     return { ...base, ...(r.title ? { title: r.title } : {}), text: r.text, sections: r.sections, encoding: decoded.encoding, warnings }
   }
   const decoded = await decodeSource(src, opts.signal)

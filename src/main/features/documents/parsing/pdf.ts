@@ -15,7 +15,7 @@ import { join } from 'node:path'
 import { appRoot, workerExecArgv } from '../../../core/paths'
 import { abortError, fileError } from './errors'
 import { idleWorkerSlot } from './idle-worker'
-import { sanitizeText } from './encoding'
+import { controlCharWarnings, sanitizeText } from './encoding'
 import type { PageSpan, ParsedDocument, ParseOptions } from './types'
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000
@@ -197,7 +197,7 @@ export async function parsePdf(src: PdfSource, opts: ParseOptions = {}): Promise
   if (result.emptyPages > 0) {
     warnings.push(`pages_without_text: ${result.emptyPages} of ${pageCount} pages have no text (blank, or scanned and needing OCR).`)
   }
-  if (removedControls > 0) warnings.push(`control_chars_removed: ${removedControls} control characters were removed.`)
+  warnings.push(...controlCharWarnings(removedControls))
   return {
     format: 'pdf',
     mimeType: 'application/pdf',

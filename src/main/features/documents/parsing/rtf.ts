@@ -12,7 +12,7 @@ import iconv from 'iconv-lite'
 import { Tokenize } from 'rtf-stream-parser'
 import { ToPlainText } from 'rtf-stream-parser/dist/src/ToPlainText.js'
 import { fileError, throwIfAborted } from './errors'
-import { sanitizeText } from './encoding'
+import { controlCharWarnings, sanitizeText } from './encoding'
 import type { ParsedDocument } from './types'
 
 const NOT_BODY = [
@@ -79,7 +79,5 @@ export async function parseRtf(bytes: Uint8Array, signal?: AbortSignal): Promise
     .replace(/[ \t]+\n/g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim()
-  const w: string[] = []
-  if (s.removedControls > 0) w.push(`control_chars_removed: ${s.removedControls} control characters were removed.`)
-  return { format: 'rtf', mimeType: 'application/rtf', text, pages: null, warnings: w }
+  return { format: 'rtf', mimeType: 'application/rtf', text, pages: null, warnings: controlCharWarnings(s.removedControls) }
 }
