@@ -5,6 +5,12 @@ import { defineConfig } from 'vitest/config'
  * fixture, real files) and e2e (the built renderer in Debian's Chromium over the bridge).
  * Integration and e2e start real databases, so they run one file at a time on 2 cores.
  */
+/**
+ * expect.poll waits 1 s by default: on 2 busy cores a screen or a background job can take
+ * longer than that to get there (a CI run failed on exactly that). A poll still fails, just later.
+ */
+const SLOW_MACHINE_POLL = { timeout: 20_000, interval: 50 }
+
 export default defineConfig({
   test: {
     projects: [
@@ -22,6 +28,7 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 180_000,
+          expect: { poll: SLOW_MACHINE_POLL },
           fileParallelism: false,
           pool: 'forks'
         }
@@ -33,6 +40,7 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 300_000,
+          expect: { poll: SLOW_MACHINE_POLL },
           fileParallelism: false,
           pool: 'forks'
         }
