@@ -5,13 +5,12 @@
  * `.partial-<pid>-…` file being written), and that partial file must not import.
  */
 import { afterAll, describe, expect, it } from 'vitest'
-import { spawn } from 'node:child_process'
 import { mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { MODEL_FIXTURE, tempDir, testCore } from '../helpers/core'
+import { killWhen, ROOT as root, spawnScript } from '../helpers/kill-child'
 import { AppError } from '../../src/shared/errors'
 
-const root = join(import.meta.dirname, '..', '..')
 const ROWS = 1500
 const dirs: string[] = []
 afterAll(() => {
@@ -24,13 +23,8 @@ describe('kill -9 during an export', () => {
     const folder = join(tempDir('engram-archive-crash-'), 'exports')
     mkdirSync(folder)
     dirs.push(dataDir, join(folder, '..'))
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '-e',
-        `import { createAppCore } from ${JSON.stringify(join(root, 'src/main/core/app-core.ts'))};
+    const child = spawnScript(
+      `import { createAppCore } from ${JSON.stringify(join(root, 'src/main/core/app-core.ts'))};
          import { exportProfile } from ${JSON.stringify(join(root, 'src/main/features/profile-archive/archive.export.ts'))};
          import { toVectorParam } from ${JSON.stringify(join(root, 'src/main/db/vector.ts'))};
          const core = createAppCore({ dataDir: ${JSON.stringify(dataDir)}, role: 'cli', mode: 'cli' });
@@ -49,26 +43,14 @@ describe('kill -9 during an export', () => {
            onProgress: (p) => console.log('PROGRESS ' + p.phase + ' ' + p.done + ' ' + p.total) });
          console.log('DONE');
          setInterval(() => {}, 1000);`
-      ],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] }
     )
-    let out = ''
-    let err = ''
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()))
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the export never got going:\n${out}\n${err}`)), 240_000)
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString()
-        const done = [...out.matchAll(/PROGRESS tables (\d+) \d+\n/g)].map((m) => Number(m[1]))
-        if (done.some((n) => n >= 100)) {
-          clearTimeout(timer)
-          child.kill('SIGKILL') // while table parts are being written
-          resolve()
-        }
-      })
-      child.on('exit', (code) => reject(new Error(`child exited early (${code}):\n${out}\n${err}`)))
-    })
-    await new Promise((r) => child.once('exit', r))
+    // Killed while table parts are being written.
+    const { out } = await killWhen(
+      child,
+      (out) => ([...out.matchAll(/PROGRESS tables (\d+) \d+\n/g)].some((m) => Number(m[1]) >= 100) ? true : undefined),
+      240_000,
+      'the export never got going'
+    )
     expect(out).not.toContain('DONE')
 
     const left = readdirSync(folder)

@@ -10,14 +10,13 @@
  * run the very same definition.
  */
 import { afterAll, describe, expect, it } from 'vitest'
-import { spawn } from 'node:child_process'
 import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { testCore, tempDir, type TestCore } from '../helpers/core'
+import { killWhen, ROOT as root, spawnScript } from '../helpers/kill-child'
 import { createWorkflowRunner, type WorkflowDefinition } from '../../src/main/features/workflows/runner'
 
-const root = join(import.meta.dirname, '..', '..')
 const CHUNKS = 40
 const PER_CHUNK = 25
 
@@ -80,13 +79,8 @@ describe('kill -9 during a workflow', () => {
     const modFile = join(dataDir, 'crash-workflow.mjs')
     writeFileSync(modFile, WORKFLOW_SOURCE)
 
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '-e',
-        `import { createAppCore } from ${JSON.stringify(join(root, 'src/main/core/app-core.ts'))};
+    const child = spawnScript(
+      `import { createAppCore } from ${JSON.stringify(join(root, 'src/main/core/app-core.ts'))};
          import { createWorkflowRunner } from ${JSON.stringify(join(root, 'src/main/features/workflows/runner.ts'))};
          import { crashWorkflow, createTables } from ${JSON.stringify(pathToFileURL(modFile).href)};
          const core = createAppCore({ dataDir: ${JSON.stringify(dataDir)}, role: 'app', mode: 'browser' });
@@ -96,27 +90,19 @@ describe('kill -9 during a workflow', () => {
          const runner = createWorkflowRunner({ db: ctx.db, workflows: [crashWorkflow] });
          const id = await runner.start(crashWorkflow, { source: 'child' });
          console.log('RUN ' + id);
-         setInterval(() => {}, 1000);`
-      ],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WF_CRASH_CHILD: '1' } }
+         setInterval(() => {}, 1000);`,
+      { ...process.env, WF_CRASH_CHILD: '1' }
     )
-    let out = ''
-    let err = ''
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()))
-    const killedAt = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`child never reached chunk 6:\n${out}\n${err}`)), 90_000)
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString()
+    // Killed mid-step: more chunks are being written right now.
+    const { value: killedAt, out } = await killWhen(
+      child,
+      (out) => {
         const m = /CHUNK (\d+)\n(?![\s\S]*CHUNK)/.exec(out)
-        if (out.includes('IN STEP 2') && m && Number(m[1]) >= 6) {
-          clearTimeout(timer)
-          child.kill('SIGKILL') // mid-step: more chunks are being written right now
-          resolve(Number(m[1]))
-        }
-      })
-      child.on('exit', (code) => reject(new Error(`child exited early (${code}):\n${out}\n${err}`)))
-    })
-    await new Promise((r) => child.once('exit', r))
+        return out.includes('IN STEP 2') && m && Number(m[1]) >= 6 ? Number(m[1]) : undefined
+      },
+      90_000,
+      'child never reached chunk 6'
+    )
     const runId = /RUN ([0-9a-f-]{36})/.exec(out)?.[1] as string
     expect(runId).toBeDefined()
 
