@@ -4,10 +4,9 @@
  */
 import type { DocumentSummary, Memory } from '../../../../shared/types'
 import type { ChatSession } from '../../../../shared/chat'
+import { formatBytes, formatCount, formatDate, formatDateTime, plural } from '../../lib/format'
 
-const numberFormat = new Intl.NumberFormat()
-export const formatCount = (n: number): string => numberFormat.format(n)
-export const plural = (n: number, one: string, many: string): string => `${formatCount(n)} ${n === 1 ? one : many}`
+export { formatBytes, formatCount, formatDate, formatDateTime, plural }
 
 const fold = (s: string): string => s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase()
 
@@ -28,12 +27,7 @@ export const documentMatches = (d: DocumentSummary, words: string[]): boolean =>
 export const sessionMatches = (s: ChatSession, words: string[]): boolean =>
   words.length === 0 || matches([s.title, s.importedFrom ?? ''].join('\n'), words)
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' })
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' })
-
-export const formatDate = (iso: string): string => dateFormat.format(new Date(iso))
-export const formatDateTime = (iso: string): string => dateTimeFormat.format(new Date(iso))
 
 /** "just now", "5 minutes ago", "yesterday", then the date. */
 export function formatAgo(iso: string, now = Date.now()): string {
@@ -44,17 +38,4 @@ export function formatAgo(iso: string, now = Date.now()): string {
   if (a < 86_400) return relative.format(Math.round(s / 3600), 'hour')
   if (a < 7 * 86_400) return relative.format(Math.round(s / 86_400), 'day')
   return formatDate(iso)
-}
-
-/** "812 bytes", "13 KB", "2.6 MB". */
-export function formatBytes(n: number): string {
-  if (n < 1024) return plural(n, 'byte', 'bytes')
-  const units = ['KB', 'MB', 'GB', 'TB']
-  let v = n / 1024
-  let u = 0
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024
-    u++
-  }
-  return `${v >= 10 || Number.isInteger(v) ? Math.round(v) : v.toFixed(1)} ${units[u]}`
 }

@@ -10,7 +10,7 @@ export const PHASE_LABEL: Record<StreamPhase, string> = {
   done: 'Done'
 }
 
-export const plural = (n: number, one: string, many: string): string => `${n.toLocaleString()} ${n === 1 ? one : many}`
+export { plural } from '../../lib/format'
 
 /** 850 ms, 2.3 s, 1 min 4 s. */
 export function formatMs(ms: number): string {

@@ -4,23 +4,9 @@
  */
 import type { DocumentStatus, DocumentSummary } from '../../../../shared/types'
 import { MAX_UPLOAD_BYTES } from '../../../../shared/contract'
+import { formatBytes, formatCount, formatDate, formatDateTime, plural } from '../../lib/format'
 
-const numberFormat = new Intl.NumberFormat()
-export const formatCount = (n: number): string => numberFormat.format(n)
-export const plural = (n: number, one: string, many: string): string => `${formatCount(n)} ${n === 1 ? one : many}`
-
-/** "812 bytes", "13 KB", "2.6 MB". */
-export function formatBytes(n: number): string {
-  if (n < 1024) return plural(n, 'byte', 'bytes')
-  const units = ['KB', 'MB', 'GB', 'TB']
-  let v = n / 1024
-  let u = 0
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024
-    u++
-  }
-  return `${v >= 10 || Number.isInteger(v) ? Math.round(v) : v.toFixed(1)} ${units[u]}`
-}
+export { formatBytes, formatCount, formatDate, formatDateTime, plural }
 
 const FORMAT_NAMES: Record<string, string> = {
   pdf: 'PDF',
@@ -109,7 +95,3 @@ export function tooBigForBrowser(name: string, size: number): string {
   return `${name} is ${formatBytes(size)}; from the browser Engram takes files up to ${formatBytes(MAX_UPLOAD_BYTES)}. Use \`engram import\` or the desktop app.`
 }
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' })
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
-export const formatDate = (iso: string): string => dateFormat.format(new Date(iso))
-export const formatDateTime = (iso: string): string => dateTimeFormat.format(new Date(iso))

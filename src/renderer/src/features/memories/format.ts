@@ -3,16 +3,11 @@
  * split into plain and highlighted parts, and the embedding status in words.
  */
 import type { EmbeddingStatusInfo, MemoryTier, Provenance } from '../../../../shared/types'
+import { formatCount, formatDate, formatDateTime, plural, splitSnippet, type SnippetPart } from '../../lib/format'
 
-const numberFormat = new Intl.NumberFormat()
-export const formatCount = (n: number): string => numberFormat.format(n)
-
-/** "1 memory", "100,000 memories". */
-export const plural = (n: number, one: string, many: string): string => `${formatCount(n)} ${n === 1 ? one : many}`
+export { formatCount, formatDate, formatDateTime, plural }
 
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' })
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' })
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 
 const STEPS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ['second', 60],
@@ -32,33 +27,11 @@ export function formatRelative(iso: string, now = Date.now()): string {
     if (Math.abs(delta) < size) return relative.format(Math.round(delta), unit)
     delta /= size
   }
-  return dateFormat.format(new Date(iso))
+  return formatDate(iso)
 }
-
-export const formatDate = (iso: string): string => dateFormat.format(new Date(iso))
-export const formatDateTime = (iso: string): string => dateTimeFormat.format(new Date(iso))
 
 /** Importance 0…1 as a whole percentage. */
 export const formatImportance = (importance: number): string => `${Math.round(importance * 100)}%`
-
-export interface SnippetPart {
-  text: string
-  marked: boolean
-}
-
-/** Splits the server's highlighted fragment ("the «cabin» wifi") into parts; never HTML. */
-export function splitSnippet(snippet: string): SnippetPart[] {
-  const parts: SnippetPart[] = []
-  const re = /«([^»]*)»/g
-  let last = 0
-  for (let m = re.exec(snippet); m; m = re.exec(snippet)) {
-    if (m.index > last) parts.push({ text: snippet.slice(last, m.index), marked: false })
-    if (m[1]) parts.push({ text: m[1], marked: true })
-    last = m.index + m[0].length
-  }
-  if (last < snippet.length) parts.push({ text: snippet.slice(last).replace(/[«»]/g, ''), marked: false })
-  return parts
-}
 
 /** Texts up to this long are shown whole, with the snippet's matched words marked in them. */
 export const WHOLE_TEXT_MAX = 400

@@ -4,10 +4,9 @@
  * raw JSON unless nothing better is known).
  */
 import type { LogLevel, RunStatus, ScheduleSpec, WorkflowRun } from '../../../../shared/workflows'
+import { formatCount, plural } from '../../lib/format'
 
-const numberFormat = new Intl.NumberFormat()
-export const formatCount = (n: number): string => numberFormat.format(n)
-export const plural = (n: number, one: string, many: string): string => `${formatCount(n)} ${n === 1 ? one : many}`
+export { formatCount, plural }
 
 const KNOWN_WORKFLOWS: Record<string, string> = {
   'document.import': 'Document import',

@@ -7,20 +7,7 @@ import { IconSearchOff } from '@tabler/icons-react'
 import type { SearchHit } from '../../../../../shared/types'
 import { openDocumentAt } from '../route'
 import { useDocumentsStore } from '../store'
-
-/** The server's «…» marks as parts; never HTML. */
-function snippetParts(snippet: string): Array<{ text: string; marked: boolean }> {
-  const parts: Array<{ text: string; marked: boolean }> = []
-  const re = /«([^»]*)»/g
-  let last = 0
-  for (let m = re.exec(snippet); m; m = re.exec(snippet)) {
-    if (m.index > last) parts.push({ text: snippet.slice(last, m.index), marked: false })
-    if (m[1]) parts.push({ text: m[1], marked: true })
-    last = m.index + m[0].length
-  }
-  if (last < snippet.length) parts.push({ text: snippet.slice(last).replace(/[«»]/g, ''), marked: false })
-  return parts
-}
+import { splitSnippet } from '../../../lib/format'
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
 
@@ -42,7 +29,7 @@ function Hit({ hit }: { hit: SearchHit }): React.JSX.Element {
         )}
       </Text>
       <Text size="sm" lineClamp={3} c="dimmed">
-        {snippetParts(hit.snippet || hit.text).map((p, i) =>
+        {splitSnippet(hit.snippet || hit.text).map((p, i) =>
           p.marked ? (
             <Mark key={i} color="yellow">
               {p.text}
