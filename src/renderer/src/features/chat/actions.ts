@@ -1,5 +1,5 @@
-/** User-level chat actions with their notes: extracting memories from a session, deleting one. */
-import { notifyError, useNotifications } from '../notifications/store'
+/** User-level chat actions with their notes: extracting memories from a session, archiving, restoring or deleting one. */
+import { notifyError, notifySuccess, useNotifications } from '../notifications/store'
 import { useProposalsStore } from './proposals'
 import { openSession } from './route'
 import { useChatStore } from './store'
@@ -27,6 +27,21 @@ export function extractFrom(sessionId: string): void {
       else notify({ kind: 'info', title: 'Nothing new to remember', message: parts.join(' ') || 'The model found nothing in this chat worth keeping.' })
     })
     .catch((err: unknown) => notifyError(err, 'Could not extract memories'))
+}
+
+/** Moves a session to the archive, or (with `restore`) back out of it, and says so. */
+export function setSessionArchived(id: string, archived: boolean): void {
+  const chat = useChatStore.getState()
+  if (archived)
+    chat
+      .archive(id)
+      .then(() => notifySuccess('Chat archived', 'Find it under Archived.'))
+      .catch((err: unknown) => notifyError(err, 'Could not archive the chat'))
+  else
+    chat
+      .restore(id)
+      .then(() => notifySuccess('Chat restored'))
+      .catch((err: unknown) => notifyError(err, 'Could not restore the chat'))
 }
 
 /** Deletes a session for good (after the confirmation); an open one gives way to a new chat. */

@@ -1,11 +1,11 @@
 /** The open chat (or a new one): its title and actions above, the thread, the composer below. */
 import { ActionIcon, Badge, Group, Menu, Text, Title, Tooltip } from '@mantine/core'
-import { IconArchive, IconArchiveOff, IconDots, IconPencil, IconSparkles, IconTrash } from '@tabler/icons-react'
-import { notifyError, notifySuccess } from '../../notifications/store'
+import { IconDots, IconPencil, IconSparkles, IconTrash } from '@tabler/icons-react'
 import { extractFrom } from '../actions'
 import { useLlmStore } from '../llm'
 import { useProposalsStore } from '../proposals'
 import { useChatStore } from '../store'
+import { ArchiveSessionItem } from './ArchiveSessionItem'
 import { Composer } from './Composer'
 import { SessionSettings } from './SessionSettings'
 import { Thread } from './Thread'
@@ -67,33 +67,7 @@ export function Conversation(): React.JSX.Element {
                 <Menu.Item leftSection={<IconPencil size={14} />} onClick={() => setRenaming(session.id)}>
                   Rename
                 </Menu.Item>
-                {session.archivedAt ? (
-                  <Menu.Item
-                    leftSection={<IconArchiveOff size={14} />}
-                    onClick={() =>
-                      useChatStore
-                        .getState()
-                        .restore(session.id)
-                        .then(() => notifySuccess('Chat restored'))
-                        .catch((err: unknown) => notifyError(err, 'Could not restore the chat'))
-                    }
-                  >
-                    Restore
-                  </Menu.Item>
-                ) : (
-                  <Menu.Item
-                    leftSection={<IconArchive size={14} />}
-                    onClick={() =>
-                      useChatStore
-                        .getState()
-                        .archive(session.id)
-                        .then(() => notifySuccess('Chat archived', 'Find it under Archived.'))
-                        .catch((err: unknown) => notifyError(err, 'Could not archive the chat'))
-                    }
-                  >
-                    Archive
-                  </Menu.Item>
-                )}
+                <ArchiveSessionItem sessionId={session.id} archived={Boolean(session.archivedAt)} />
                 <Menu.Divider />
                 <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => askDelete(session.id)}>
                   Delete…

@@ -6,8 +6,6 @@
  */
 import { ActionIcon, Button, CloseButton, Group, Kbd, Loader, Menu, SegmentedControl, Stack, Text, TextInput, UnstyledButton } from '@mantine/core'
 import {
-  IconArchive,
-  IconArchiveOff,
   IconDots,
   IconPencil,
   IconPinFilled,
@@ -20,11 +18,11 @@ import { useEffect, useRef, useState } from 'react'
 import type { ChatSession } from '../../../../../shared/chat'
 import { toAppError } from '../../../lib/api'
 import { modLabel } from '../../../lib/platform'
-import { notifyError, notifySuccess } from '../../notifications/store'
 import { extractFrom } from '../actions'
 import { plural, sessionWhen } from '../format'
 import { openSession } from '../route'
 import { useChatStore } from '../store'
+import { ArchiveSessionItem } from './ArchiveSessionItem'
 import { focusComposer } from './Composer'
 
 export const SESSION_SEARCH_ID = 'chat-session-search'
@@ -79,8 +77,6 @@ function SessionRow(props: { session: ChatSession; active: boolean }): React.JSX
   const renaming = useChatStore((st) => st.renamingId === s.id)
   const setRenaming = useChatStore((st) => st.setRenaming)
   const askDelete = useChatStore((st) => st.askDelete)
-  const archive = useChatStore((st) => st.archive)
-  const restore = useChatStore((st) => st.restore)
   const archivedView = useChatStore((st) => st.archived)
 
   return (
@@ -131,29 +127,7 @@ function SessionRow(props: { session: ChatSession; active: boolean }): React.JSX
               <Menu.Item leftSection={<IconSparkles size={14} />} onClick={() => extractFrom(s.id)} disabled={s.messageCount === 0}>
                 Extract memories
               </Menu.Item>
-              {archivedView || s.archivedAt ? (
-                <Menu.Item
-                  leftSection={<IconArchiveOff size={14} />}
-                  onClick={() =>
-                    restore(s.id)
-                      .then(() => notifySuccess('Chat restored'))
-                      .catch((err: unknown) => notifyError(err, 'Could not restore the chat'))
-                  }
-                >
-                  Restore
-                </Menu.Item>
-              ) : (
-                <Menu.Item
-                  leftSection={<IconArchive size={14} />}
-                  onClick={() =>
-                    archive(s.id)
-                      .then(() => notifySuccess('Chat archived', 'Find it under Archived.'))
-                      .catch((err: unknown) => notifyError(err, 'Could not archive the chat'))
-                  }
-                >
-                  Archive
-                </Menu.Item>
-              )}
+              <ArchiveSessionItem sessionId={s.id} archived={archivedView || Boolean(s.archivedAt)} />
               <Menu.Divider />
               <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => askDelete(s.id)}>
                 Delete…
