@@ -1,5 +1,5 @@
 /** Set, change or remove a profile's passphrase (profiles:setPassphrase). */
-import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core'
+import { Alert, Text } from '@mantine/core'
 import { SecretInput } from '../../../components/SecretInput'
 import { useState } from 'react'
 import type { ProfileSummary } from '../../../../../shared/types'
@@ -7,6 +7,7 @@ import { useAction } from '../../../lib/useAction'
 import { notifySuccess } from '../../notifications/store'
 import { checkPassphrase, type PassphraseDraft } from '../passphrase'
 import { useProfilesStore } from '../store'
+import { ProfileFormModal } from './ProfileFormModal'
 import { PassphraseFields } from './PassphraseFields'
 
 const TITLES = { set: 'Set a passphrase', change: 'Change passphrase', remove: 'Remove passphrase' } as const
@@ -37,54 +38,49 @@ export function PassphraseModal(props: { profile: ProfileSummary; mode: 'set' | 
   }
 
   return (
-    <Modal opened onClose={props.onClose} title={`${TITLES[mode]} for “${profile.name}”`}>
-      <form onSubmit={submit} noValidate>
-        <Stack gap="md">
-          <Text size="sm" c="dimmed">
-            {mode === 'remove'
-              ? 'Without a passphrase, anyone using this computer account can open the profile, and it can no longer be locked.'
-              : 'Engram asks for the passphrase before it opens this profile. It does not encrypt the files on disk, and it cannot be recovered if you forget it.'}
-          </Text>
-          {needsCurrent && (
-            <SecretInput
-              label="Current passphrase"
-              autoComplete="current-password"
-              data-autofocus
-              value={current}
-              onChange={(e) => {
-                setCurrent(e.currentTarget.value)
-                action.reset()
-              }}
-              error={currentError}
-            />
-          )}
-          {needsNext && (
-            <PassphraseFields
-              value={next}
-              onChange={(v) => {
-                setNext(v)
-                action.reset()
-              }}
-              errors={{ passphrase: nextErrors.passphrase ?? action.fields.next, confirm: nextErrors.confirm }}
-              label={mode === 'change' ? 'New passphrase' : 'Passphrase'}
-              autoFocus={!needsCurrent}
-            />
-          )}
-          {otherError && !action.fields.next && (
-            <Alert color="red" variant="light" role="alert">
-              {otherError}
-            </Alert>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={props.onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" color={mode === 'remove' ? 'red' : undefined} loading={action.busy}>
-              {TITLES[mode]}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <ProfileFormModal
+      title={`${TITLES[mode]} for “${profile.name}”`}
+      onClose={props.onClose}
+      onSubmit={submit}
+      submitLabel={TITLES[mode]}
+      submitColor={mode === 'remove' ? 'red' : undefined}
+      busy={action.busy}
+    >
+      <Text size="sm" c="dimmed">
+        {mode === 'remove'
+          ? 'Without a passphrase, anyone using this computer account can open the profile, and it can no longer be locked.'
+          : 'Engram asks for the passphrase before it opens this profile. It does not encrypt the files on disk, and it cannot be recovered if you forget it.'}
+      </Text>
+      {needsCurrent && (
+        <SecretInput
+          label="Current passphrase"
+          autoComplete="current-password"
+          data-autofocus
+          value={current}
+          onChange={(e) => {
+            setCurrent(e.currentTarget.value)
+            action.reset()
+          }}
+          error={currentError}
+        />
+      )}
+      {needsNext && (
+        <PassphraseFields
+          value={next}
+          onChange={(v) => {
+            setNext(v)
+            action.reset()
+          }}
+          errors={{ passphrase: nextErrors.passphrase ?? action.fields.next, confirm: nextErrors.confirm }}
+          label={mode === 'change' ? 'New passphrase' : 'Passphrase'}
+          autoFocus={!needsCurrent}
+        />
+      )}
+      {otherError && !action.fields.next && (
+        <Alert color="red" variant="light" role="alert">
+          {otherError}
+        </Alert>
+      )}
+    </ProfileFormModal>
   )
 }

@@ -1,10 +1,11 @@
 /** Rename a profile; a clash with another profile's name shows under the field. */
-import { Alert, Button, Group, Modal, Stack, TextInput } from '@mantine/core'
+import { Alert, TextInput } from '@mantine/core'
 import { useState } from 'react'
 import type { ProfileSummary } from '../../../../../shared/types'
 import { useAction } from '../../../lib/useAction'
 import { notifySuccess } from '../../notifications/store'
 import { useProfilesStore } from '../store'
+import { ProfileFormModal } from './ProfileFormModal'
 
 export function RenameProfileModal(props: { profile: ProfileSummary; onClose(): void }): React.JSX.Element {
   const rename = useProfilesStore((s) => s.rename)
@@ -21,36 +22,31 @@ export function RenameProfileModal(props: { profile: ProfileSummary; onClose(): 
   }
 
   return (
-    <Modal opened onClose={props.onClose} title={`Rename “${props.profile.name}”`}>
-      <form onSubmit={submit} noValidate>
-        <Stack gap="md">
-          <TextInput
-            label="Profile name"
-            required
-            maxLength={64}
-            data-autofocus
-            value={name}
-            onChange={(e) => {
-              setName(e.currentTarget.value)
-              action.reset()
-            }}
-            error={fieldError}
-          />
-          {action.error && !fieldError && (
-            <Alert color="red" variant="light" role="alert">
-              {action.error.message}
-            </Alert>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={props.onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={action.busy} disabled={!name.trim() || name.trim() === props.profile.name}>
-              Rename
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <ProfileFormModal
+      title={`Rename “${props.profile.name}”`}
+      onClose={props.onClose}
+      onSubmit={submit}
+      submitLabel="Rename"
+      busy={action.busy}
+      disabled={!name.trim() || name.trim() === props.profile.name}
+    >
+      <TextInput
+        label="Profile name"
+        required
+        maxLength={64}
+        data-autofocus
+        value={name}
+        onChange={(e) => {
+          setName(e.currentTarget.value)
+          action.reset()
+        }}
+        error={fieldError}
+      />
+      {action.error && !fieldError && (
+        <Alert color="red" variant="light" role="alert">
+          {action.error.message}
+        </Alert>
+      )}
+    </ProfileFormModal>
   )
 }

@@ -1,10 +1,10 @@
 /** Switching to a profile with a passphrase asks for it first. */
-import { Button, Group, Modal, Stack } from '@mantine/core'
 import { SecretInput } from '../../../components/SecretInput'
 import { useState } from 'react'
 import type { ProfileSummary } from '../../../../../shared/types'
 import { useAction } from '../../../lib/useAction'
 import { useProfilesStore } from '../store'
+import { ProfileFormModal } from './ProfileFormModal'
 
 export function UnlockProfileModal(props: { profile: ProfileSummary; onClose(): void }): React.JSX.Element {
   const switchTo = useProfilesStore((s) => s.switchTo)
@@ -17,31 +17,26 @@ export function UnlockProfileModal(props: { profile: ProfileSummary; onClose(): 
   }
 
   return (
-    <Modal opened onClose={props.onClose} title={`Open “${props.profile.name}”`}>
-      <form onSubmit={submit} noValidate>
-        <Stack gap="md">
-          <SecretInput
-            label="Passphrase"
-            description={`${props.profile.name} has a passphrase. Enter it to open the profile.`}
-            autoComplete="current-password"
-            data-autofocus
-            value={passphrase}
-            onChange={(e) => {
-              setPassphrase(e.currentTarget.value)
-              action.reset()
-            }}
-            error={action.error?.message}
-          />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={props.onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={action.busy} disabled={!passphrase}>
-              Unlock
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <ProfileFormModal
+      title={`Open “${props.profile.name}”`}
+      onClose={props.onClose}
+      onSubmit={submit}
+      submitLabel="Unlock"
+      busy={action.busy}
+      disabled={!passphrase}
+    >
+      <SecretInput
+        label="Passphrase"
+        description={`${props.profile.name} has a passphrase. Enter it to open the profile.`}
+        autoComplete="current-password"
+        data-autofocus
+        value={passphrase}
+        onChange={(e) => {
+          setPassphrase(e.currentTarget.value)
+          action.reset()
+        }}
+        error={action.error?.message}
+      />
+    </ProfileFormModal>
   )
 }
