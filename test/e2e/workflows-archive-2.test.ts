@@ -9,30 +9,19 @@
  * Screenshots: test-results/screenshots/workflows-start.png, archive-chats.png.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Locator, Page } from 'playwright-core'
-import { startE2E, type E2E } from '../helpers/e2e'
+import type { E2E } from '../helpers/e2e'
+import { openSection, panel, progressOf, runs, startWithProfile } from '../helpers/e2e-workflows'
 import { contentHash } from '../../src/main/features/memories/normalize'
 
 const PAIRS = 900
 
 let e: E2E
 beforeAll(async () => {
-  e = await startE2E()
-  await e.core.call('profiles:create', { name: 'Personal' })
-  await e.page.getByRole('navigation', { name: 'Sections' }).waitFor({ timeout: 120_000 })
+  e = await startWithProfile()
 })
 afterAll(async () => {
   await e?.close()
 })
-
-async function openSection(page: Page, key: string, name: string): Promise<void> {
-  await page.keyboard.press(`Control+${key}`)
-  await page.getByRole('heading', { name, level: 1 }).waitFor()
-}
-
-const runs = (page: Page): Locator => page.getByRole('listbox', { name: 'Workflow runs' })
-const panel = (page: Page): Locator => page.getByRole('complementary', { name: 'Run details' })
-const progressOf = async (bar: Locator): Promise<number> => Number((await bar.getAttribute('aria-valuenow')) ?? '0')
 
 describe('starting a workflow from the Workflows screen', () => {
   test('Start ▸ Consolidate: the bar moves, Cancel ends it cancelled, Undo puts every memory back', async () => {

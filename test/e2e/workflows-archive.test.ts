@@ -13,33 +13,22 @@
  */
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Locator, Page } from 'playwright-core'
+import type { Locator } from 'playwright-core'
 import { defineWorkflow } from '../../src/main/features/workflows/runner'
-import { startE2E, type E2E } from '../helpers/e2e'
+import type { E2E } from '../helpers/e2e'
+import { openSection, panel, progressOf, runs, startWithProfile } from '../helpers/e2e-workflows'
 
 const DOCS = resolve('..', 'shared', 'documents')
 
 let e: E2E
 beforeAll(async () => {
-  e = await startE2E()
-  // The profile is made through the core (the welcome screen has its own tests): PGlite's
-  // first start can take longer than a click's timeout on a busy machine.
-  await e.core.call('profiles:create', { name: 'Personal' })
-  await e.page.getByRole('navigation', { name: 'Sections' }).waitFor({ timeout: 120_000 })
+  e = await startWithProfile()
 })
 afterAll(async () => {
   await e?.close()
 })
 
-async function openSection(page: Page, key: string, name: string): Promise<void> {
-  await page.keyboard.press(`Control+${key}`)
-  await page.getByRole('heading', { name, level: 1 }).waitFor()
-}
-
-const runs = (page: Page): Locator => page.getByRole('listbox', { name: 'Workflow runs' })
-const panel = (page: Page): Locator => page.getByRole('complementary', { name: 'Run details' })
 const chartSummary = async (chart: Locator): Promise<string> => (await chart.locator('div[role="img"]').getAttribute('aria-label')) ?? ''
-const progressOf = async (bar: Locator): Promise<number> => Number((await bar.getAttribute('aria-valuenow')) ?? '0')
 
 /** A step that always fails, with a long backoff: the run waits to try again. */
 const flaky = defineWorkflow<{ mirror: string }>({
