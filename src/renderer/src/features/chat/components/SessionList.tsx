@@ -4,13 +4,12 @@
  * the most recently used. Each row renames in place (double-click or F2), and its menu
  * archives or restores, extracts memories, or deletes after a confirmation.
  */
-import { ActionIcon, Button, CloseButton, Group, Kbd, Loader, Menu, SegmentedControl, Stack, Text, TextInput, UnstyledButton } from '@mantine/core'
+import { ActionIcon, Button, Group, Kbd, Menu, SegmentedControl, Stack, Text, TextInput, UnstyledButton } from '@mantine/core'
 import {
   IconDots,
   IconPencil,
   IconPinFilled,
   IconPlus,
-  IconSearch,
   IconSparkles,
   IconTrash
 } from '@tabler/icons-react'
@@ -18,6 +17,7 @@ import { useEffect, useRef, useState } from 'react'
 import type { ChatSession } from '../../../../../shared/chat'
 import { toAppError } from '../../../lib/api'
 import { modLabel } from '../../../lib/platform'
+import { SearchInput } from '../../../components/SearchInput'
 import { extractFrom } from '../actions'
 import { plural, sessionWhen } from '../format'
 import { openSession } from '../route'
@@ -168,27 +168,16 @@ export function SessionList(props: { activeId: string | null }): React.JSX.Eleme
       <Button leftSection={<IconPlus size={16} />} variant="light" onClick={newChat} rightSection={<Kbd size="xs">{modLabel}+N</Kbd>} justify="space-between" aria-keyshortcuts="Control+N">
         New chat
       </Button>
-      <TextInput
+      <SearchInput
         id={SESSION_SEARCH_ID}
-        type="search"
         aria-label="Search chats"
         aria-keyshortcuts="Control+K /"
         placeholder="Search chats…"
         size="sm"
         value={query}
-        onChange={(e) => setQuery(e.currentTarget.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape' && query) {
-            e.preventDefault()
-            setQuery('')
-          }
-          if (e.key === 'ArrowDown') {
-            e.preventDefault()
-            list.current?.querySelector<HTMLElement>('.engram-session-open')?.focus()
-          }
-        }}
-        leftSection={loading && query ? <Loader size={14} aria-hidden="true" /> : <IconSearch size={16} aria-hidden="true" />}
-        rightSection={query ? <CloseButton size="sm" aria-label="Clear search" onClick={() => setQuery('')} /> : undefined}
+        onChange={setQuery}
+        busy={loading && Boolean(query)}
+        onArrowDown={() => list.current?.querySelector<HTMLElement>('.engram-session-open')?.focus()}
       />
       <SegmentedControl
         size="xs"

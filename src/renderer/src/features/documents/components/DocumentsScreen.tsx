@@ -4,11 +4,12 @@
  * every import with its live progress and, when one failed, why in words; the summary
  * banner follows the latest drop. `#/documents/<id>` opens the reader instead of the list.
  */
-import { Alert, Button, Center, Group, Loader, Paper, SegmentedControl, Stack, Text, TextInput, CloseButton } from '@mantine/core'
-import { IconFileText, IconFolderOpen, IconRefreshDot, IconSearch, IconUpload } from '@tabler/icons-react'
+import { Alert, Button, Center, Group, Loader, Paper, SegmentedControl, Stack, Text } from '@mantine/core'
+import { IconFileText, IconFolderOpen, IconRefreshDot, IconUpload } from '@tabler/icons-react'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { SectionEmptyState } from '../../../app/SectionEmptyState'
 import { SectionPage } from '../../../app/SectionPage'
+import { SearchInput } from '../../../components/SearchInput'
 import '../documents.css'
 import { formatCount } from '../format'
 import { importChosen, pickWithDialog } from '../importer'
@@ -147,21 +148,12 @@ function Toolbar(): React.JSX.Element {
         Sync &amp; chat history…
       </Button>
       <SourcesDrawer opened={sources} onClose={() => setSources(false)} />
-      <TextInput
+      <SearchInput
         style={{ flex: 1, minWidth: 200 }}
-        type="search"
         aria-label="Search documents"
         placeholder="Search in all documents…"
         value={query}
-        onChange={(e) => store.setQuery(e.currentTarget.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape' && query) {
-            e.preventDefault()
-            store.setQuery('')
-          }
-        }}
-        leftSection={<IconSearch size={16} aria-hidden="true" />}
-        rightSection={query ? <CloseButton size="sm" aria-label="Clear search" onClick={() => store.setQuery('')} /> : null}
+        onChange={store.setQuery}
       />
       <SegmentedControl
         size="sm"
