@@ -14,6 +14,7 @@ import type { DropBatch, DropFile, RunProgress } from './drop'
 import { fileState } from './drop'
 import { closeReader as leaveReader, openDocumentAt } from './route'
 import { singleFlight } from '../../lib/single-flight'
+import { searchAsYouType } from '../../lib/search-as-you-type'
 import { applyFreshPages, fetchVisiblePages, flattenPages, type Page as ListPage } from '../../lib/paged-list'
 
 export const PAGE_SIZE = 200
@@ -122,8 +123,6 @@ const INITIAL = {
 
 let listGeneration = 0
 let readerSeq = 0
-let searchSeq = 0
-let searchTimer: ReturnType<typeof setTimeout> | undefined
 let refreshTimer: ReturnType<typeof setTimeout> | undefined
 let refreshIds = new Set<string>()
 let visible = { start: 0, end: 0 }
@@ -220,7 +219,7 @@ export const useDocumentsStore = create<DocumentsStore>((set, get) => {
     const jobs: Array<Promise<unknown>> = [refreshList()]
     // The open document follows its import (text arrives once parsed), or a change made elsewhere.
     if (reader && (ids.has(reader.id) || (reader.detail && isOpen(reader.detail.document)))) jobs.push(reloadReader(reader.id, true))
-    if (search && query.trim()) jobs.push(runSearch(query.trim(), true))
+    if (search && query.trim()) jobs.push(searcher.run(query.trim(), true))
     const failed = (await Promise.allSettled(jobs)).find((r): r is PromiseRejectedResult => r.status === 'rejected')
     if (failed) set({ listError: toAppError(failed.reason) })
   }
@@ -228,18 +227,14 @@ export const useDocumentsStore = create<DocumentsStore>((set, get) => {
   /** A refresh is running; another request waits for it, then runs once more. */
   const flushRefresh = singleFlight(refreshOnce)
 
-  async function runSearch(query: string, quiet = false): Promise<void> {
-    const seq = ++searchSeq
-    if (!quiet) set({ searching: true })
-    try {
+  const searcher = searchAsYouType<DocumentSearch>({
+    debounceMs: SEARCH_DEBOUNCE_MS,
+    set,
+    async search(query) {
       const res = await api.invoke('search:query', { query, k: SEARCH_K, sources: ['document'], recordAccess: false, includeArchived: get().archived })
-      if (seq !== searchSeq) return
-      set({ search: { query, hits: res.hits.filter((h) => h.source === 'document') }, searching: false, searchError: null })
-    } catch (err) {
-      if (seq !== searchSeq) return
-      set({ searching: false, searchError: toAppError(err) })
+      return { query, hits: res.hits.filter((h) => h.source === 'document') }
     }
-  }
+  })
 
   /** After a retry the document has a new id and run: a drop that listed it follows. */
   function followRetry(oldId: string, d: DocumentSummary): void {
@@ -254,9 +249,8 @@ export const useDocumentsStore = create<DocumentsStore>((set, get) => {
     reset(profileId) {
       listGeneration++
       readerSeq++
-      searchSeq++
+      searcher.cancel()
       clearTimeout(refreshTimer)
-      clearTimeout(searchTimer)
       clearTimeout(flushTimer)
       refreshTimer = undefined
       flushTimer = undefined
@@ -311,7 +305,7 @@ export const useDocumentsStore = create<DocumentsStore>((set, get) => {
       set({ archived, pages: [], items: [], total: null, nextCursor: null, selectedId: null })
       void get().loadFirst()
       const q = get().query.trim()
-      if (q) void runSearch(q)
+      if (q) void searcher.run(q)
     },
 
     setVisibleRange(start, end) {
@@ -473,15 +467,7 @@ export const useDocumentsStore = create<DocumentsStore>((set, get) => {
 
     setQuery(query) {
       set({ query })
-      clearTimeout(searchTimer)
-      const q = query.trim()
-      if (!q) {
-        searchSeq++
-        set({ search: null, searching: false, searchError: null })
-        return
-      }
-      set({ searching: true })
-      searchTimer = setTimeout(() => void runSearch(q), SEARCH_DEBOUNCE_MS)
+      searcher.typed(query)
     }
   }
 })

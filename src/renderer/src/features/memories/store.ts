@@ -21,6 +21,7 @@ import type { ChannelInput } from '../../../../shared/contract'
 import { api, toAppError } from '../../lib/api'
 import { dayToIso } from './format'
 import { singleFlight } from '../../lib/single-flight'
+import { searchAsYouType } from '../../lib/search-as-you-type'
 import { applyFreshPages, fetchVisiblePages, flattenPages, type Page as ListPage } from '../../lib/paged-list'
 
 export const PAGE_SIZE = 200
@@ -147,9 +148,6 @@ const INITIAL = {
 
 /** Bumped by every first-page load: answers for an older filter set are dropped. */
 let listGeneration = 0
-/** Bumped by every search: only the newest answer is shown. */
-let searchSeq = 0
-let searchTimer: ReturnType<typeof setTimeout> | undefined
 let detailSeq = 0
 let refreshTimer: ReturnType<typeof setTimeout> | undefined
 let refreshDue = 0
@@ -220,18 +218,14 @@ export const useMemoriesStore = create<MemoriesStore>((set, get) => {
     })
   }
 
-  async function runSearch(query: string, quiet = false): Promise<void> {
-    const seq = ++searchSeq
-    if (!quiet) set({ searching: true })
-    try {
+  const searcher = searchAsYouType<SearchResult>({
+    debounceMs: SEARCH_DEBOUNCE_MS,
+    set,
+    async search(query) {
       const res = await api.invoke('search:query', searchInput(query, get().filters))
-      if (seq !== searchSeq) return
-      set({ search: { query, hits: res.hits, mode: res.mode, tookMs: res.tookMs }, searching: false, searchError: null })
-    } catch (err) {
-      if (seq !== searchSeq) return
-      set({ searching: false, searchError: toAppError(err) })
+      return { query, hits: res.hits, mode: res.mode, tookMs: res.tookMs }
     }
-  }
+  })
 
   /** Reloads the first page and the pages on screen, in place (a deep scroll is not lost). */
   async function refreshList(): Promise<void> {
@@ -252,7 +246,7 @@ export const useMemoriesStore = create<MemoriesStore>((set, get) => {
     refreshIds = new Set()
     const { search, query, openId } = get()
     const jobs: Array<Promise<unknown>> = [refreshList(), get().loadTimeline(), get().loadEmbedding()]
-    if (search && query.trim()) jobs.push(runSearch(query.trim(), true))
+    if (search && query.trim()) jobs.push(searcher.run(query.trim(), true))
     if (openId && ids.has(openId)) jobs.push(reloadDetail(openId, false))
     const results = await Promise.allSettled(jobs)
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
@@ -280,9 +274,8 @@ export const useMemoriesStore = create<MemoriesStore>((set, get) => {
 
     reset(profileId) {
       listGeneration++
-      searchSeq++
+      searcher.cancel()
       detailSeq++
-      clearTimeout(searchTimer)
       clearTimeout(refreshTimer)
       refreshTimer = undefined
       refreshIds = new Set()
@@ -324,22 +317,14 @@ export const useMemoriesStore = create<MemoriesStore>((set, get) => {
       void get().loadFirst()
       const q = get().query.trim()
       if (q) {
-        clearTimeout(searchTimer)
-        void runSearch(q)
+        searcher.clearPending()
+        void searcher.run(q)
       }
     },
 
     setQuery(query) {
       set({ query })
-      clearTimeout(searchTimer)
-      const q = query.trim()
-      if (!q) {
-        searchSeq++
-        set({ search: null, searching: false, searchError: null })
-        return
-      }
-      set({ searching: true })
-      searchTimer = setTimeout(() => void runSearch(q), SEARCH_DEBOUNCE_MS)
+      searcher.typed(query)
     },
 
     select(id) {
