@@ -10,6 +10,7 @@ import type { ChatSession } from '../../../../../shared/chat'
 import { restoreItem } from '../actions'
 import { formatAgo, formatBytes, formatDateTime, plural } from '../format'
 import { useArchiveStore, type ArchiveKind } from '../store'
+import { TopicBadges } from '../../../components/TopicBadges'
 
 const MAX_TOPICS = 4
 
@@ -48,7 +49,6 @@ const shortName = (text: string): string => (text.length > 60 ? `“${text.slice
 
 export const ArchivedMemoryRow = memo(function ArchivedMemoryRow(props: { memory: Memory }): React.JSX.Element {
   const m = props.memory
-  const extra = m.topics.length - MAX_TOPICS
   return (
     <Paper component="li" withBorder radius="md" p="sm" className="engram-archive-row" data-id={m.id}>
       <Group gap="md" wrap="nowrap" justify="space-between" align="flex-start">
@@ -60,16 +60,7 @@ export const ArchivedMemoryRow = memo(function ArchivedMemoryRow(props: { memory
             <Badge size="xs" variant="default" tt="none">
               {m.type}
             </Badge>
-            {m.topics.slice(0, MAX_TOPICS).map((t) => (
-              <Badge key={t} size="xs" variant="light" color="gray" tt="none">
-                #{t}
-              </Badge>
-            ))}
-            {extra > 0 && (
-              <Text size="xs" c="dimmed">
-                +{extra}
-              </Text>
-            )}
+            <TopicBadges topics={m.topics} max={MAX_TOPICS} />
             <Text size="xs" c="dimmed" title={m.archivedAt ? formatDateTime(m.archivedAt) : undefined}>
               {m.archivedAt ? `Archived ${formatAgo(m.archivedAt)}` : 'Archived'} · captured {formatAgo(m.createdAt)}
             </Text>

@@ -6,6 +6,7 @@ import { formatDateTime, formatImportance, formatRelative } from '../format'
 import type { MemoryRowData } from '../rows'
 import { Snippet } from './Snippet'
 import { TierBadge } from './TierBadge'
+import { TopicBadges } from '../../../components/TopicBadges'
 
 /** A first guess; rows are measured once rendered (one line of text is shorter than two). */
 export const ROW_HEIGHT = 72
@@ -25,7 +26,6 @@ export const MemoryListRow = memo(function MemoryListRow(props: {
   measureRef(el: HTMLElement | null): void
 }): React.JSX.Element {
   const { row } = props
-  const extra = row.topics.length - MAX_TOPICS
   return (
     <div
       role="option"
@@ -61,16 +61,7 @@ export const MemoryListRow = memo(function MemoryListRow(props: {
             ★ {formatImportance(row.importance)}
           </Text>
         )}
-        {row.topics.slice(0, MAX_TOPICS).map((t) => (
-          <Badge key={t} size="xs" variant="light" color="gray" tt="none" style={{ flexShrink: 1, minWidth: 0 }}>
-            #{t}
-          </Badge>
-        ))}
-        {extra > 0 && (
-          <Text size="xs" c="dimmed">
-            +{extra}
-          </Text>
-        )}
+        <TopicBadges topics={row.topics} max={MAX_TOPICS} style={{ flexShrink: 1, minWidth: 0 }} />
         {row.embeddingPending && (
           <Tooltip label="Waiting for embedding: found by keywords until then">
             <IconClockHour4 size={14} aria-label="Embedding pending" style={{ flexShrink: 0, color: 'var(--mantine-color-dimmed)' }} />
