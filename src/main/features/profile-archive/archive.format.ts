@@ -144,23 +144,32 @@ function aad(headerRaw: Buffer, index: number, final: boolean): Buffer {
   return Buffer.concat([headerRaw, tail])
 }
 
-/** Encrypts a byte stream into authenticated frames. */
-export class EncryptFrames extends Transform {
-  private pending: Buffer[] = []
-  private pendingBytes = 0
-  private index = 0
-  private readonly prefix: Buffer
-  private readonly frameBytes: number
+/** What both directions share: the key, the header (bound into every frame's AAD), its nonce prefix and frame size, and the count of frames so far. */
+abstract class FrameTransform extends Transform {
+  protected index = 0
+  protected readonly prefix: Buffer
+  protected readonly frameBytes: number
 
   constructor(
-    private readonly key: Buffer,
-    private readonly headerRaw: Buffer,
-    header: ArchiveHeader
+    protected readonly key: Buffer,
+    protected readonly headerRaw: Buffer,
+    header: ArchiveHeader,
+    what: string
   ) {
     super()
-    if (!header.encryption) throw new Error('EncryptFrames needs an encrypted header')
+    if (!header.encryption) throw new Error(`${what} needs an encrypted header`)
     this.prefix = Buffer.from(header.encryption.noncePrefix, 'base64')
     this.frameBytes = header.encryption.frameBytes
+  }
+}
+
+/** Encrypts a byte stream into authenticated frames. */
+export class EncryptFrames extends FrameTransform {
+  private pending: Buffer[] = []
+  private pendingBytes = 0
+
+  constructor(key: Buffer, headerRaw: Buffer, header: ArchiveHeader) {
+    super(key, headerRaw, header, 'EncryptFrames')
   }
 
   private frame(plain: Buffer, final: boolean): Buffer {
@@ -196,22 +205,12 @@ export class EncryptFrames extends Transform {
 }
 
 /** Checks and decrypts frames; fails on a wrong key, tampering, reordering or truncation. */
-export class DecryptFrames extends Transform {
+export class DecryptFrames extends FrameTransform {
   private buf: Buffer = Buffer.alloc(0)
-  private index = 0
   private done = false
-  private readonly prefix: Buffer
-  private readonly frameBytes: number
 
-  constructor(
-    private readonly key: Buffer,
-    private readonly headerRaw: Buffer,
-    header: ArchiveHeader
-  ) {
-    super()
-    if (!header.encryption) throw new Error('DecryptFrames needs an encrypted header')
-    this.prefix = Buffer.from(header.encryption.noncePrefix, 'base64')
-    this.frameBytes = header.encryption.frameBytes
+  constructor(key: Buffer, headerRaw: Buffer, header: ArchiveHeader) {
+    super(key, headerRaw, header, 'DecryptFrames')
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
