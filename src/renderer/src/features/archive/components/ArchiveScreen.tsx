@@ -4,7 +4,7 @@
  * forever behind a confirmation. Chats are archived by hand or by the auto-archive policy
  * (`sessions.auto_archive_days`).
  */
-import { Alert, Badge, Button, Center, CloseButton, Group, Loader, Stack, Tabs, Text, TextInput } from '@mantine/core'
+import { Badge, Button, Center, CloseButton, Group, Loader, Stack, Tabs, Text, TextInput } from '@mantine/core'
 import { IconArchive, IconBulb, IconFileText, IconMessages, IconSearch } from '@tabler/icons-react'
 import { useMemo } from 'react'
 import { SectionEmptyState } from '../../../app/SectionEmptyState'
@@ -15,6 +15,7 @@ import { useArchiveStore, type ArchiveItems, type ArchiveKind, type TabState } f
 import { useArchiveEvents } from '../useArchiveEvents'
 import { ArchivedDocumentRow, ArchivedMemoryRow, ArchivedSessionRow } from './ArchiveRows'
 import { PurgeConfirmModal } from './PurgeConfirmModal'
+import { RetryAlert } from '../../../components/RetryAlert'
 
 interface TabWords {
   label: string
@@ -80,14 +81,7 @@ function TabPanel<K extends ArchiveKind>(props: { kind: K; render(item: ArchiveI
 
   if (tab.error && tab.items.length === 0)
     return (
-      <Alert color="red" variant="light" role="alert" title={`Could not load ${words.many}`}>
-        <Stack gap="sm" align="flex-start">
-          <Text size="sm">{tab.error.message}</Text>
-          <Button size="xs" variant="light" color="red" onClick={() => void load(kind)}>
-            Try again
-          </Button>
-        </Stack>
-      </Alert>
+      <RetryAlert title={`Could not load ${words.many}`} message={tab.error.message} onRetry={() => void load(kind)} />
     )
   if (tab.total === null)
     return (

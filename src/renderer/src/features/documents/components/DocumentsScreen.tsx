@@ -4,7 +4,7 @@
  * every import with its live progress and, when one failed, why in words; the summary
  * banner follows the latest drop. `#/documents/<id>` opens the reader instead of the list.
  */
-import { Alert, Button, Center, Group, Loader, Paper, SegmentedControl, Stack, Text } from '@mantine/core'
+import { Button, Center, Group, Loader, Paper, SegmentedControl, Stack, Text } from '@mantine/core'
 import { IconFileText, IconFolderOpen, IconRefreshDot, IconUpload } from '@tabler/icons-react'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { SectionEmptyState } from '../../../app/SectionEmptyState'
@@ -24,6 +24,7 @@ import { DocumentReader } from './DocumentReader'
 import { ImportBanner } from './ImportBanner'
 import { PasswordModal } from './PasswordModal'
 import { SourcesDrawer } from './SourcesDrawer'
+import { RetryAlert } from '../../../components/RetryAlert'
 
 const FORMATS = 'PDF, Word (.docx), OpenDocument (.odt), EPUB, RTF, HTML, Markdown, text and CSV'
 
@@ -73,14 +74,7 @@ function DocumentsListPane(): React.JSX.Element {
 
   if (listError && items.length === 0)
     return (
-      <Alert color="red" variant="light" role="alert" title="Could not load documents">
-        <Stack gap="sm" align="flex-start">
-          <Text size="sm">{listError.message}</Text>
-          <Button size="xs" variant="light" color="red" onClick={() => void useDocumentsStore.getState().loadFirst()}>
-            Try again
-          </Button>
-        </Stack>
-      </Alert>
+      <RetryAlert title="Could not load documents" message={listError.message} onRetry={() => void useDocumentsStore.getState().loadFirst()} />
     )
   if (total === null)
     return (

@@ -2,13 +2,14 @@
  * The list area: the memories (pages from `memories:list`) or, while the search box has
  * text, the ranked hits, in the same list; and the honest empty states of either.
  */
-import { Alert, Button, Center, Loader, Paper, Stack, Text } from '@mantine/core'
+import { Button, Center, Loader, Paper, Stack, Text } from '@mantine/core'
 import { IconSearchOff } from '@tabler/icons-react'
 import { useCallback, useMemo } from 'react'
 import { togglePin } from '../actions'
 import { rowFromHit, rowFromMemory, type MemoryRowData } from '../rows'
 import { DEFAULT_FILTERS, useMemoriesStore } from '../store'
 import { MemoryList } from './MemoryList'
+import { RetryAlert } from '../../../components/RetryAlert'
 
 export function MemoryListPane(): React.JSX.Element {
   const items = useMemoriesStore((s) => s.items)
@@ -44,14 +45,7 @@ export function MemoryListPane(): React.JSX.Element {
   if (error && rows.length === 0) {
     body = (
       <Center h="100%" p="xl">
-        <Alert color="red" variant="light" role="alert" title={inSearch ? 'Search failed' : 'Could not load memories'}>
-          <Stack gap="sm" align="flex-start">
-            <Text size="sm">{error.message}</Text>
-            <Button size="xs" variant="light" color="red" onClick={() => (inSearch ? store.setQuery(store.query) : void store.loadFirst())}>
-              Try again
-            </Button>
-          </Stack>
-        </Alert>
+        <RetryAlert title={inSearch ? 'Search failed' : 'Could not load memories'} message={error.message} onRetry={() => (inSearch ? store.setQuery(store.query) : void store.loadFirst())} />
       </Center>
     )
   } else if (inSearch && rows.length === 0) {

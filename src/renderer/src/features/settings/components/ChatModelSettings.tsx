@@ -17,6 +17,7 @@ import { notifyError, notifySuccess } from '../../notifications/store'
 import { UsageSettings } from '../../usage/components/UsageSettings'
 import { useUsageStore } from '../../usage/store'
 import { SettingsCard } from './SettingsCard'
+import { RetryAlert } from '../../../components/RetryAlert'
 
 const KEY_STORAGE: Record<LlmStatus['keyStorage'], string> = {
   safeStorage: 'the system keychain (safeStorage)',
@@ -283,14 +284,7 @@ export function ChatModelSettings(): React.JSX.Element {
         <SettingsCard title="Chat model" description="Where chat answers come from. Without a model, chat still finds what you saved (recall mode).">
           {!status && !error && <Loader size="sm" aria-label="Loading the chat model settings" />}
           {error && (
-            <Alert color="red" variant="light" role="alert" title="Could not load the chat model settings">
-              <Stack gap="xs" align="flex-start">
-                <Text size="sm">{error.message}</Text>
-                <Button size="xs" variant="light" color="red" onClick={() => void useLlmStore.getState().loadStatus()}>
-                  Try again
-                </Button>
-              </Stack>
-            </Alert>
+            <RetryAlert title="Could not load the chat model settings" message={error.message} onRetry={() => void useLlmStore.getState().loadStatus()} gap="xs" />
           )}
           {/* Keyed by what is stored, so the form starts over when it changes elsewhere. */}
           {status && <ChatModelForm key={`${status.baseUrl}|${status.model}|${status.hasApiKey}`} status={status} />}

@@ -4,7 +4,7 @@
  * with Cancel and Retry; how long runs took; and what runs on a timetable. With no run yet
  * it stays an honest empty state, with the schedules (when there are any) under it.
  */
-import { Alert, Button, Center, Group, Loader, Paper, Stack, Text } from '@mantine/core'
+import { Button, Center, Group, Loader, Paper, Stack, Text } from '@mantine/core'
 import { IconRoute } from '@tabler/icons-react'
 import { useCallback } from 'react'
 import { SectionEmptyState } from '../../../app/SectionEmptyState'
@@ -18,6 +18,7 @@ import { RunList } from './RunList'
 import { SchedulesCard } from './SchedulesCard'
 import { StartWorkflowMenu } from './StartWorkflowMenu'
 import { WorkflowsToolbar } from './WorkflowsToolbar'
+import { RetryAlert } from '../../../components/RetryAlert'
 
 function RunsPane(): React.JSX.Element {
   const items = useWorkflowsStore((s) => s.items)
@@ -36,14 +37,7 @@ function RunsPane(): React.JSX.Element {
   if (listError && items.length === 0)
     body = (
       <Center mih={200} p="xl">
-        <Alert color="red" variant="light" role="alert" title="Could not load runs">
-          <Stack gap="sm" align="flex-start">
-            <Text size="sm">{listError.message}</Text>
-            <Button size="xs" variant="light" color="red" onClick={() => void useWorkflowsStore.getState().loadFirst()}>
-              Try again
-            </Button>
-          </Stack>
-        </Alert>
+        <RetryAlert title="Could not load runs" message={listError.message} onRetry={() => void useWorkflowsStore.getState().loadFirst()} />
       </Center>
     )
   else if (total === null)
