@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { MODEL_FIXTURE } from '../helpers/core'
-import { startE2E, type E2E } from '../helpers/e2e'
+import { createFirstProfile, startE2E, type E2E } from '../helpers/e2e'
 
 let e: E2E
 let folder: string
@@ -19,10 +19,7 @@ beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'engram-sync-'))
   writeFileSync(join(folder, 'harbour-notes.md'), '# Harbour notes\n\nThe ferry to the lighthouse island leaves at seven sharp every Tuesday.\n')
   e = await startE2E({ core: { modelDir: MODEL_FIXTURE } })
-  await e.page.getByRole('heading', { name: 'Welcome to Engram' }).waitFor()
-  await e.page.getByLabel('Profile name').fill('Sync')
-  await e.page.getByRole('button', { name: 'Create profile' }).click()
-  await e.page.getByRole('navigation', { name: 'Sections' }).waitFor({ timeout: 120_000 })
+  await createFirstProfile(e.page, 'Sync')
 })
 afterAll(async () => {
   await e?.close()

@@ -22,18 +22,14 @@ import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Locator, Page } from 'playwright-core'
 import { MODEL_FIXTURE } from '../helpers/core'
-import { startE2E, type E2E } from '../helpers/e2e'
+import { createFirstProfile, startE2E, type E2E } from '../helpers/e2e'
 
 const DOCS = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'documents')
 
 let e: E2E
 beforeAll(async () => {
   e = await startE2E({ core: { modelDir: MODEL_FIXTURE } })
-  // Like createFirstProfile, with more time: a new profile's first open can be slow on a busy machine.
-  await e.page.getByRole('heading', { name: 'Welcome to Engram' }).waitFor()
-  await e.page.getByLabel('Profile name').fill('Docs')
-  await e.page.getByRole('button', { name: 'Create profile' }).click()
-  await e.page.getByRole('navigation', { name: 'Sections' }).waitFor({ timeout: 120_000 })
+  await createFirstProfile(e.page, 'Docs')
 })
 afterAll(async () => {
   await e?.close()

@@ -86,9 +86,10 @@ export async function startE2E(opts: { colorScheme?: 'light' | 'dark'; core?: Pa
 }
 
 /** Creates a profile through the welcome screen and waits for the app frame. */
+/** The welcome screen's first profile. Its first open (a new database) can take long on a busy machine: up to 2 minutes. */
 export async function createFirstProfile(page: Page, name: string): Promise<void> {
   await page.getByRole('heading', { name: 'Welcome to Engram' }).waitFor()
   await page.getByLabel('Profile name').fill(name)
   await page.getByRole('button', { name: 'Create profile' }).click()
-  await page.getByRole('navigation', { name: 'Sections' }).waitFor()
+  await page.getByRole('navigation', { name: 'Sections' }).waitFor({ timeout: 120_000 })
 }
