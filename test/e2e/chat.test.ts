@@ -64,7 +64,7 @@ afterAll(async () => {
 })
 
 /** Polls patiently: other work shares this machine, so nothing here is a timing assertion. */
-const poll = <T>(fn: () => T | Promise<T>): ReturnType<typeof expect.poll<T>> => expect.poll(fn, { timeout: 30_000, interval: 100 })
+const poll = <T>(fn: () => T | Promise<T>): ReturnType<typeof expect.poll<T>> => expect.poll(fn, { timeout: 60_000, interval: 100 })
 
 const composer = (page: Page): Locator => page.getByRole('textbox', { name: 'Message' })
 const answersOnScreen = (page: Page): Locator => page.getByRole('log', { name: 'Conversation' }).getByRole('article', { name: 'Answer' })
@@ -101,7 +101,7 @@ describe('recall mode (no chat model)', () => {
     await composer(page).press('Enter')
 
     const answer = lastAnswer(page)
-    await expect.poll(() => answer.getAttribute('data-status'), { timeout: 30_000 }).toBe('complete')
+    await expect.poll(() => answer.getAttribute('data-status'), { timeout: 60_000 }).toBe('complete')
     expect(await answer.getAttribute('data-mode')).toBe('recall')
     const label = answer.getByTestId('recall-notice')
     expect(await label.innerText()).toContain('Recall mode — no chat model configured: these are the most relevant things you saved')
@@ -199,7 +199,7 @@ describe('grounded answers', () => {
     // Then text arrives while the answer is still streaming.
     await poll(async () => (await answer.getAttribute('data-status')) === 'streaming' && (await answer.innerText()).includes('It is under')).toBe(true)
     await e.screenshot('chat-streaming')
-    await expect.poll(() => answer.getAttribute('data-status'), { timeout: 30_000 }).toBe('complete')
+    await expect.poll(() => answer.getAttribute('data-status'), { timeout: 60_000 }).toBe('complete')
     expect(await answer.getAttribute('data-mode')).toBe('llm')
     expect(await answer.innerText()).toContain('It is under the blue flowerpot by the back door')
     // [1] became a chip inside the sentence, and the footer names the model and the tokens.
@@ -264,7 +264,7 @@ describe('grounded answers', () => {
 
     answers.push(reply.text('The garage remote is not in your notes.'))
     await alert.getByRole('button', { name: 'Retry' }).click()
-    await expect.poll(async () => (await lastAnswer(page).innerText()).includes('The garage remote is not in your notes.'), { timeout: 30_000 }).toBe(true)
+    await expect.poll(async () => (await lastAnswer(page).innerText()).includes('The garage remote is not in your notes.'), { timeout: 60_000 }).toBe(true)
     await poll(() => lastAnswer(page).getAttribute('data-status')).toBe('complete')
     // The stopped answer was replaced in the thread (kept in history, superseded).
     expect(await answersOnScreen(page).count()).toBe(2)
@@ -283,7 +283,7 @@ describe('grounded answers', () => {
     expect(await edit.inputValue()).toBe('And where is the garage remote?')
     await edit.fill('And what is the bike lock code?')
     await edit.press('Enter')
-    await expect.poll(async () => (await lastAnswer(page).innerText()).includes('The bike lock code is not in your notes either.'), { timeout: 30_000 }).toBe(true)
+    await expect.poll(async () => (await lastAnswer(page).innerText()).includes('The bike lock code is not in your notes either.'), { timeout: 60_000 }).toBe(true)
     const log = page.getByRole('log', { name: 'Conversation' })
     expect(await log.getByRole('article', { name: 'Your message' }).last().innerText()).toBe('And what is the bike lock code?')
     expect(await log.getByText('And where is the garage remote?').count()).toBe(0)
@@ -356,7 +356,7 @@ describe('grounded answers', () => {
     await page.getByRole('button', { name: 'Extract memories' }).click()
     // The note says how many wait, and its Review button opens the inbox.
     const note = page.getByRole('status').filter({ hasText: '2 memories to review' })
-    await note.waitFor({ timeout: 30_000 })
+    await note.waitFor({ timeout: 60_000 })
     await poll(() => page.getByRole('button', { name: 'Memory proposals (2 to review)' }).isVisible()).toBe(true)
     await note.getByRole('button', { name: 'Review' }).click()
     const drawer = page.getByRole('dialog', { name: 'Memory proposals' })
