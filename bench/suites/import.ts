@@ -40,7 +40,13 @@ export const suite: BenchSuite = {
       const seconds = (performance.now() - t0) / 1000
       if (run.status !== 'succeeded' || hits.hits.length === 0) throw new Error(`freeculture import ${run.status}: ${run.error}`)
       const doc = await s.documents.get(r.files[0]?.documentId as string)
-      out['import.freeculture_pdf_s'] = { value: round(seconds, 1), unit: 's', target: '<= 30', note: `352 pages, ${doc.document.chunkCount} chunks, until searchable` }
+      const detail = await s.workflows.get(r.files[0]?.runId as string)
+      const steps = detail.steps
+        .filter((x) => x.startedAt && x.finishedAt)
+        .map((x) => `${x.name} ${round((Date.parse(x.finishedAt as string) - Date.parse(x.startedAt as string)) / 1000, 1)} s`)
+        .join(', ')
+      const workers = core.embedder.helperBatches > 0 ? 'two embedder workers' : 'one embedder worker'
+      out['import.freeculture_pdf_s'] = { value: round(seconds, 1), unit: 's', target: '<= 30', note: `352 pages, ${doc.document.chunkCount} chunks, until searchable (${steps}; ${workers})` }
       out['import.pages_per_s'] = { value: round((doc.document.pages ?? 0) / seconds, 1), unit: 'pages/s' }
 
       const files = readdirSync(DOCS).filter((f) => f !== 'MANIFEST.md' && f !== 'freeculture.pdf')
