@@ -465,8 +465,19 @@ export function buildProgram(): Command {
   // ---- end of folder watching and chat-export import ----
 
   // ---- Profile archives ----
-  // `--passphrase` is the profile's own passphrase (to open a locked one); an archive's is `--archive-passphrase`.
-  const archivePass = (): Option => new Option('--archive-passphrase <passphrase>', "the archive's passphrase (encrypts an export; needed to import an encrypted archive)").env('ENGRAM_ARCHIVE_PASSPHRASE')
+  // On these two commands `--passphrase` written on the command line is the ARCHIVE's passphrase
+  // (`engram export <file> --passphrase P` encrypts), as `--archive-passphrase` is everywhere.
+  // The profile's own passphrase then comes from --profile-passphrase or ENGRAM_PASSPHRASE.
+  const archivePass = (): Option =>
+    new Option('--archive-passphrase <passphrase>', "the archive's passphrase (same as --passphrase here): encrypts an export; needed to import an encrypted archive").env('ENGRAM_ARCHIVE_PASSPHRASE')
+  const passphrases = (o: { archivePassphrase?: string; profilePassphrase?: string }): { archive: string | undefined; profile: string | undefined } => {
+    const fromCli = program.getOptionValueSource('passphrase') === 'cli'
+    const given = g().passphrase
+    return {
+      archive: o.archivePassphrase || (fromCli ? given : undefined) || undefined,
+      profile: o.profilePassphrase || (fromCli ? process.env['ENGRAM_PASSPHRASE'] : given) || undefined
+    }
+  }
   const progressTo = (c: AppCore): (() => void) => {
     if (!process.stderr.isTTY) return () => undefined
     return c.bus.on('archives:progress', (p) => {
@@ -478,21 +489,20 @@ export function buildProgram(): Command {
     .command('export <file>')
     .description('write the profile to one .engram archive: every table, the documents, a manifest with checksums (written whole or not at all)')
     .addOption(archivePass())
+    .option('--profile-passphrase <passphrase>', "the profile's own passphrase, if it is locked (or ENGRAM_PASSPHRASE)")
     .option('--force', 'replace the file if it exists')
     .option('--json', 'print JSON')
-    .action(async (file: string, o: { archivePassphrase?: string; force?: boolean; json?: boolean }) => {
-      if (!o.archivePassphrase) delete o.archivePassphrase // an empty ENGRAM_ARCHIVE_PASSPHRASE means none
-      await openTarget(g())
+    .action(async (file: string, o: { archivePassphrase?: string; profilePassphrase?: string; force?: boolean; json?: boolean }) => {
+      const pass = passphrases(o)
+      await openTarget({ ...g(), passphrase: pass.profile })
       const c = getCore(g())
       const open = (await c.services()).ctx.profile
-      if (o.archivePassphrase === undefined && g().passphrase !== undefined && !open.passphrase)
-        throw new AppError('validation', `--passphrase is a profile's passphrase, and "${open.name}" has none. To encrypt the archive, use --archive-passphrase.`)
       const off = progressTo(c)
       try {
-        const r = await call(g(), 'profiles:export', { path: resolvePath(file), overwrite: Boolean(o.force), ...(o.archivePassphrase ? { passphrase: o.archivePassphrase } : {}) })
+        const r = await call(g(), 'profiles:export', { path: resolvePath(file), overwrite: Boolean(o.force), ...(pass.archive ? { passphrase: pass.archive } : {}) })
         if (process.stderr.isTTY) process.stderr.write('\n')
-        if (o.json) return json({ ...r, encrypted: Boolean(o.archivePassphrase), profile: open.name })
-        out(`Exported "${open.name}" to ${r.path} (${(r.bytes / 1e6).toFixed(1)} MB in ${(r.tookMs / 1000).toFixed(1)} s${o.archivePassphrase ? ', encrypted' : ''}).`)
+        if (o.json) return json({ ...r, encrypted: Boolean(pass.archive), profile: open.name })
+        out(`Exported "${open.name}" to ${r.path} (${(r.bytes / 1e6).toFixed(1)} MB in ${(r.tookMs / 1000).toFixed(1)} s${pass.archive ? ', encrypted' : ''}).`)
       } finally {
         off()
       }
@@ -504,11 +514,11 @@ export function buildProgram(): Command {
     .option('--name <name>', "the new profile's name (default: the archive's, made unique)")
     .option('--json', 'print JSON')
     .action(async (file: string, o: { archivePassphrase?: string; name?: string; json?: boolean }) => {
-      if (!o.archivePassphrase) delete o.archivePassphrase
+      const pass = passphrases(o)
       const c = getCore(g())
       const off = progressTo(c)
       try {
-        const p = await call(g(), 'profiles:importArchive', { path: resolvePath(file), ...(o.archivePassphrase ? { passphrase: o.archivePassphrase } : {}), ...(o.name ? { name: o.name } : {}) })
+        const p = await call(g(), 'profiles:importArchive', { path: resolvePath(file), ...(pass.archive ? { passphrase: pass.archive } : {}), ...(o.name ? { name: o.name } : {}) })
         if (process.stderr.isTTY) process.stderr.write('\n')
         if (o.json) return json(p)
         out(`Imported as profile "${p.name}" (${p.id}). Open it with: engram profile switch "${p.name}"`)

@@ -1,7 +1,7 @@
 /** `engram export` and `engram import-archive`, run as real processes on the same data directory. */
 import { afterAll, describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
-import { existsSync, rmSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { MODEL_FIXTURE, tempDir } from '../helpers/core'
 
@@ -22,27 +22,30 @@ function engram(args: string[], env: Record<string, string> = {}): { code: numbe
   return { code: r.status, out: r.stdout, err: r.stderr }
 }
 
+/** The header's flags byte (after the 8-byte magic and the u16 version): bit 0 says encrypted. */
+function encryptedFlag(path: string): boolean {
+  const head = readFileSync(path).subarray(0, 11)
+  expect(head.subarray(0, 8).toString('latin1')).toBe('ENGRAMAR')
+  return ((head[10] ?? 0) & 1) === 1
+}
+
 describe('engram export / import-archive', () => {
   it('exports encrypted, refuses a missing or wrong passphrase with words and exit codes, imports with the right one', () => {
     expect(engram(['profile', 'create', 'Laptop']).code).toBe(0)
     expect(engram(['capture', 'the spare key is under the blue pot']).code).toBe(0)
 
-    // --passphrase is the profile's own; using it to "encrypt" an export is refused, not ignored.
-    const misuse = engram(['export', join(outDir, 'laptop'), '--passphrase', 'hunter22'])
-    expect(misuse.code).toBe(2)
-    expect(misuse.err).toMatch(/use --archive-passphrase/)
-    expect(existsSync(join(outDir, 'laptop.engram'))).toBe(false)
-
-    const ex = engram(['export', join(outDir, 'laptop'), '--archive-passphrase', 'blue pot key', '--json'])
+    // `engram export <file> --passphrase P` encrypts the archive with P.
+    const ex = engram(['export', join(outDir, 'laptop'), '--passphrase', 'blue pot key', '--json'])
     expect(ex.code, ex.err).toBe(0)
     const r = JSON.parse(ex.out) as { path: string; bytes: number; encrypted: boolean }
     expect(r).toMatchObject({ path: join(outDir, 'laptop.engram'), encrypted: true })
     expect(r.bytes).toBeGreaterThan(0)
+    expect(encryptedFlag(r.path)).toBe(true)
 
     const noPass = engram(['import-archive', r.path])
     expect(noPass.code).toBe(3)
     expect(noPass.err).toMatch(/encrypted\. Enter its passphrase/)
-    const wrong = engram(['import-archive', r.path, '--archive-passphrase', 'red pot key'])
+    const wrong = engram(['import-archive', r.path, '--passphrase', 'red pot key'])
     expect(wrong.code).toBe(3)
     expect(wrong.err).toMatch(/The passphrase is wrong, or the archive is damaged\./)
 
@@ -52,5 +55,18 @@ describe('engram export / import-archive', () => {
     const found = engram(['search', 'blue pot', '--profile', 'Restored', '--json'])
     expect(found.code, found.err).toBe(0)
     expect((JSON.parse(found.out) as { hits: Array<{ text: string }> }).hits.map((h) => h.text)).toContain('the spare key is under the blue pot')
+
+    // A locked profile: its own passphrase from ENGRAM_PASSPHRASE (or --profile-passphrase), the archive's from --passphrase.
+    expect(engram(['profile', 'lock', 'Restored', '--passphrase', 'house key']).code).toBe(0)
+    const locked = engram(['export', join(outDir, 'restored'), '--profile', 'Restored', '--passphrase', 'second key'])
+    expect(locked.code).toBe(3)
+    expect(locked.err).toMatch(/passphrase/i)
+    const both = engram(['export', join(outDir, 'restored'), '--profile', 'Restored', '--passphrase', 'second key', '--json'], { ENGRAM_PASSPHRASE: 'house key' })
+    expect(both.code, both.err).toBe(0)
+    expect(JSON.parse(both.out)).toMatchObject({ encrypted: true, profile: 'Restored' })
+    const plain = engram(['export', join(outDir, 'restored-plain'), '--profile', 'Restored', '--profile-passphrase', 'house key', '--json'])
+    expect(plain.code, plain.err).toBe(0)
+    expect(JSON.parse(plain.out)).toMatchObject({ encrypted: false })
+    expect(encryptedFlag(join(outDir, 'restored-plain.engram'))).toBe(false)
   }, 900_000)
 })
