@@ -6,11 +6,11 @@
  * and finishes; and undo still puts back exactly the rows from before the run.
  */
 import { afterAll, describe, expect, it } from 'vitest'
-import { spawn } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Knex } from 'knex'
 import { testCore, tempDir, MODEL_FIXTURE, type TestCore } from '../helpers/core'
+import { killWhen, spawnScript } from '../helpers/kill-child'
 
 const root = join(import.meta.dirname, '..', '..')
 const PEOPLE = ['Anna', 'Ben', 'Chloe', 'Dev', 'Emma', 'Farid', 'Greta', 'Hugo', 'Ines', 'Jonas']
@@ -46,40 +46,25 @@ describe('kill -9 during a consolidation', () => {
     expect(before.length).toBe(CLUSTERS * 2)
     await seed.close()
 
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '-e',
-        `import { createAppCore } from ${JSON.stringify(join(root, 'src/main/core/app-core.ts'))};
-         const core = createAppCore({ dataDir: ${JSON.stringify(dataDir)}, role: 'cli', mode: 'browser', modelDir: ${JSON.stringify(MODEL_FIXTURE)} });
-         const s = await core.services();
-         s.workflows.onEvent((e) => console.log('EV ' + e.step + ' ' + (e.detail ?? '')));
-         const id = await s.workflows.start('memories.consolidate', { threshold: 0.995 });
-         console.log('RUN ' + id);
-         setInterval(() => {}, 1000);`
-      ],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] }
+    const child = spawnScript(
+      `import { createAppCore } from ${JSON.stringify(join(root, 'src/main/core/app-core.ts'))};
+       const core = createAppCore({ dataDir: ${JSON.stringify(dataDir)}, role: 'cli', mode: 'browser', modelDir: ${JSON.stringify(MODEL_FIXTURE)} });
+       const s = await core.services();
+       s.workflows.onEvent((e) => console.log('EV ' + e.step + ' ' + (e.detail ?? '')));
+       const id = await s.workflows.start('memories.consolidate', { threshold: 0.995 });
+       console.log('RUN ' + id);
+       setInterval(() => {}, 1000);`
     )
-    let out = ''
-    let err = ''
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()))
-    const killedAt = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`child never got 10 clusters in:\n${out}\n${err}`)), 150_000)
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString()
-        const all = [...out.matchAll(/EV merge (\d+) of (\d+) clusters/g)]
-        const last = all.at(-1)
-        if (last && Number(last[1]) >= 10) {
-          clearTimeout(timer)
-          child.kill('SIGKILL') // mid-step: the next clusters are being merged right now
-          resolve(Number(last[1]))
-        }
-      })
-      child.on('exit', (code) => reject(new Error(`child exited early (${code}):\n${out}\n${err}`)))
-    })
-    await new Promise((r) => child.once('exit', r))
+    // Killed mid-step: the next clusters are being merged right now.
+    const { value: killedAt, out } = await killWhen(
+      child,
+      (o) => {
+        const last = [...o.matchAll(/EV merge (\d+) of (\d+) clusters/g)].at(-1)
+        return last && Number(last[1]) >= 10 ? Number(last[1]) : undefined
+      },
+      150_000,
+      'child never got 10 clusters in'
+    )
     console.log(`killed at cluster ${killedAt} after ${Math.round(performance.now() - t0)} ms`)
     const runId = /RUN ([0-9a-f-]{36})/.exec(out)?.[1] as string
     expect(runId).toBeDefined()

@@ -4,11 +4,12 @@
  * with a clear "profile in use" error, and a crashed holder must not block a restart.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { acquireDirLock } from '../../src/main/db/lock'
 import { testCore, tempDir, type TestCore } from '../helpers/core'
+import { spawnScript } from '../helpers/kill-child'
 
 const root = join(import.meta.dirname, '..', '..')
 const cli = join(root, 'bin', 'engram.mjs')
@@ -51,19 +52,12 @@ describe('profile directory lock', () => {
     const dataDir = tempDir()
     expect(runCli(dataDir, ['profile', 'create', 'Personal']).code).toBe(0)
     // A child process opens the profile and then hangs, holding the lock.
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '-e',
-        `import { createAppCore } from ${JSON.stringify(join(root, 'src/main/core/app-core.ts'))};
-         const core = createAppCore({ dataDir: ${JSON.stringify(dataDir)}, role: 'app', mode: 'browser' });
-         await core.services();
-         console.log('OPEN');
-         setInterval(() => {}, 1000);`
-      ],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] }
+    const child = spawnScript(
+      `import { createAppCore } from ${JSON.stringify(join(root, 'src/main/core/app-core.ts'))};
+       const core = createAppCore({ dataDir: ${JSON.stringify(dataDir)}, role: 'app', mode: 'browser' });
+       await core.services();
+       console.log('OPEN');
+       setInterval(() => {}, 1000);`
     )
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => d.toString().includes('OPEN') && resolve())
