@@ -74,7 +74,7 @@ describe('engram CLI', () => {
     expect(noYes.err).toMatch(/--yes/)
     expect(engram(['profile', 'delete', 'Work', '--yes']).code).toBe(0)
     expect(JSON.parse(engram(['profile', 'list', '--json']).out).profiles.map((p: { name: string }) => p.name)).toEqual(['Home'])
-  })
+  }, 360_000) // 17 CLI processes, each opening a database: 42 s on a quiet machine, 122+ s seen on a busy one
 
   it('locks and unlocks a profile with a passphrase', () => {
     expect(engram(['profile', 'lock', 'Home', '--passphrase', 'home-pass']).code).toBe(0)
