@@ -28,7 +28,7 @@ afterAll(async () => {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
 function makeRunner(opts: Omit<WorkflowRunnerOptions, 'db'>): { runner: WorkflowRunner; events: WorkflowEvent[] } {
-  // A short poll as a safety net: under heavy load a kick can land before the run is due (see the closing note of this change).
+  // A short poll, as the app has a 30 s one; the lost-wake race it once hid is fixed and tested below without any poll.
   const runner = createWorkflowRunner({ db, backoff: { baseMs: 20, capMs: 200 }, pollMs: 1000, ...opts })
   runners.push(runner)
   const events: WorkflowEvent[] = []
