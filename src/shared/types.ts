@@ -141,6 +141,8 @@ export interface SearchResponse {
   hits: SearchHit[]
   /** 'hybrid' when vectors took part, 'keyword' when no embeddings or model were available. */
   mode: 'hybrid' | 'keyword'
+  /** Who picked the candidates: the in-process index, or the all-SQL path (index building or unavailable, phrase or exclusion syntax). */
+  engine: 'index' | 'sql'
   tookMs: number
 }
 

@@ -8,7 +8,7 @@ import { migrations } from '../../migrations'
 import { toVectorParam } from '../../src/main/db/vector'
 import { tempDir } from '../helpers/core'
 
-const TABLES = ['events', 'sessions', 'messages', 'documents', 'document_chunks', 'memories', 'traces', 'workflow_runs', 'workflow_steps', 'workflow_logs', 'settings', 'settings_audit', 'embedding_spaces', 'memory_duplicates', 'workflow_schedules', 'watched_folders', 'secrets', 'memory_proposals', 'consolidation_clusters', 'digests']
+const TABLES = ['events', 'sessions', 'messages', 'documents', 'document_chunks', 'memories', 'traces', 'workflow_runs', 'workflow_steps', 'workflow_logs', 'settings', 'settings_audit', 'embedding_spaces', 'memory_duplicates', 'workflow_schedules', 'watched_folders', 'secrets', 'memory_proposals', 'consolidation_clusters', 'digests', 'search_changes']
 
 let engine: Engine
 let dir: string

@@ -21,6 +21,7 @@ import { createEmbeddingQueue, type EmbeddingQueue } from '../features/embedding
 import { createMemoriesService, type MemoriesService } from '../features/memories/memories.service'
 import { memoriesHandlers } from '../features/memories/memories.ipc'
 import { createSearchService, type SearchService } from '../features/search/search.service'
+import { createCandidateIndex, type CandidateIndex } from '../features/search/candidate-index'
 import { createAccessRecorder } from '../features/memories/access.recorder'
 import { join } from 'node:path'
 import { createWorkflowRunner, type WorkflowRunner } from '../features/workflows/runner'
@@ -68,6 +69,8 @@ export interface ProfileServices {
   settings: SettingsService
   memories: MemoriesService
   search: SearchService
+  /** The in-process search candidate index (undefined for one-shot CLI commands). */
+  searchIndex: CandidateIndex | undefined
   embeddingQueue: EmbeddingQueue
   workflows: WorkflowRunner
   documents: DocumentsService
@@ -235,7 +238,10 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
         })().catch((e: unknown) => logger.warn('[engram] could not resume workflows', e))
       const secrets = createSecretsStore({ db: ctx.db, box: secretBox, warn: (m) => logger.warn(m) })
       const llm = createLlmService({ db: ctx.db, settings, secrets, logger, ...opts.llm })
-      const search = createSearchService({ db: ctx.db, embedder, recordAccess: access.record })
+      // The in-process candidate index, built in the background; a one-shot CLI command
+      // would only pay for building it, so it searches all in SQL.
+      const searchIndex = opts.role === 'cli' || process.env['ENGRAM_SEARCH_INDEX'] === 'off' ? undefined : createCandidateIndex({ db: ctx.db, logger })
+      const search = createSearchService({ db: ctx.db, embedder, recordAccess: access.record, index: searchIndex })
       const extraction = createExtractionService({ db: ctx.db, llm, memories, search, settings, logger, changed: (ids) => bus.emit('proposals:changed', { ids }) })
       // Chats that went quiet before a restart still get their extraction (long-lived processes only).
       if (opts.role === 'app' || opts.role === 'bridge') void extraction.resumeQuiet().catch((e: unknown) => logger.warn('[engram] could not resume memory extraction', e))
@@ -258,6 +264,7 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
         settings,
         memories,
         search,
+        searchIndex,
         embeddingQueue,
         workflows,
         documents,
@@ -276,6 +283,7 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
           offWorkflows()
           await embeddingQueue.close()
           await access.close()
+          await searchIndex?.close()
           if (current === services) current = null
         }
       }

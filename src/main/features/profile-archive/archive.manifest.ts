@@ -12,7 +12,8 @@ export const MANIFEST_NAME = 'manifest.json'
  * `secrets`: sealed with this machine's keychain or key file, so useless anywhere else
  * (the chat model's API key is entered again after an import).
  */
-const SKIPPED_TABLES = new Set(['knex_migrations', 'knex_migrations_lock', 'secrets'])
+/** Not exported: migration bookkeeping, secrets (sealed to this machine), and search_changes (derived: the search index's change log). */
+const SKIPPED_TABLES = new Set(['knex_migrations', 'knex_migrations_lock', 'secrets', 'search_changes'])
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/)
 const entryPath = z

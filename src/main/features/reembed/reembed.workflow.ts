@@ -21,6 +21,7 @@
  * Only a model that is loaded can be used; a reduced dimension is Matryoshka-style
  * truncation (see `EmbedOptions.dim`), right for models trained for it.
  */
+import { REBUILD_MARKER_SQL } from '../search/candidate-index'
 import type { Knex } from 'knex'
 import { AppError } from '../../../shared/errors'
 import { toVectorParam } from '../../db/vector'
@@ -204,6 +205,8 @@ export function reembedWorkflow(deps: ReembedDeps): WorkflowDefinition<ReembedIn
                 await trx.raw(`alter table ${table} rename column ${c}_swap to ${next}`)
               }
             }
+            // Renames fire no trigger: the in-process search index must re-read every vector.
+            await trx.raw(REBUILD_MARKER_SQL)
             const before = await settingsRepository.get(trx, ACTIVE_EMBEDDING_KEY)
             const value = { model: t.model, dim: t.dim }
             await settingsRepository.upsert(trx, ACTIVE_EMBEDDING_KEY, value)

@@ -13,7 +13,8 @@ import type { SearchHit, SearchResponse, SearchSource } from '../../../shared/ty
 import { toVectorParam } from '../../db/vector'
 import type { Embedder } from '../embeddings/embedder'
 import { runStatement } from './statement'
-import { readActiveEmbedding } from '../reembed/active'
+import { ACTIVE_EMBEDDING_KEY, parseActiveEmbedding, readActiveEmbedding } from '../reembed/active'
+import type { CandidateIndex, Candidates } from './candidate-index'
 
 export interface SearchInput {
   query: string
@@ -92,20 +93,24 @@ interface HitRow {
   role: string | null
 }
 
-/** The tuning settings and the query's lexemes, in one round trip. */
-async function loadTuningAndLexemes(db: Knex, query: string): Promise<{ tuning: SearchTuning; lexemes: string[] }> {
+/**
+ * The tuning settings, the profile's active embedding space, the query's lexemes, and
+ * whether the search index's change log has entries: one round trip.
+ */
+async function loadQueryContext(db: Knex, query: string): Promise<{ tuning: SearchTuning; lexemes: string[]; activeDim: number | null; dirty: boolean }> {
   const r = await db.raw(
     `select coalesce(tsvector_to_array(to_tsvector('english', ?)), '{}') as l,
-            coalesce((select json_object_agg(key, value) from settings where key = any(?::text[])), '{}'::json) as t`,
-    [query, Object.keys(TUNING_KEYS)]
+            coalesce((select json_object_agg(key, value) from settings where key = any(?::text[])), '{}'::json) as t,
+            exists (select 1 from search_changes) as dirty`,
+    [query, [...Object.keys(TUNING_KEYS), ACTIVE_EMBEDDING_KEY]]
   )
-  const row = r.rows[0] as { l: string[]; t: Record<string, unknown> }
+  const row = r.rows[0] as { l: string[]; t: Record<string, unknown>; dirty: boolean }
   const t = { ...DEFAULT_TUNING }
   for (const [key, value] of Object.entries(row.t)) {
     const k = TUNING_KEYS[key]
     if (k && typeof value === 'number' && Number.isFinite(value)) t[k] = value
   }
-  return { tuning: t, lexemes: row.l }
+  return { tuning: t, lexemes: row.l, activeDim: parseActiveEmbedding(row.t[ACTIVE_EMBEDDING_KEY])?.dim ?? null, dirty: row.dirty }
 }
 
 
@@ -176,6 +181,8 @@ export function shapeQuery(lexemes: string[], stats: TermStats | null): ShapedQu
 }
 
 const USER_SYNTAX = /["']|(^|\s)-\w|\bor\b/i
+/** Phrases and exclusions: what the index's BM25 cannot express (an OR it can: it ranks any-term matches). */
+const PHRASE_OR_EXCLUSION = /["']|(^|\s)-\w/
 
 async function termStats(db: Knex, table: string, cache: Map<string, TermStats>): Promise<TermStats | null> {
   const hit = cache.get(table)
@@ -207,28 +214,38 @@ async function termStats(db: Knex, table: string, cache: Map<string, TermStats>)
   return stats
 }
 
-export function createSearchService({ db, embedder, recordAccess }: { db: Knex; embedder: Embedder; recordAccess: (ids: string[]) => void }): SearchService {
+export function createSearchService({
+  db,
+  embedder,
+  recordAccess,
+  index
+}: {
+  db: Knex
+  embedder: Embedder
+  recordAccess: (ids: string[]) => void
+  /** The in-process candidate index; without it (or while it builds) search runs all in SQL. */
+  index?: CandidateIndex | undefined
+}): SearchService {
   const statsCache = new Map<string, TermStats>()
-  /** Recent query vectors (LRU), per model fingerprint: a repeated or re-run search skips the embedder. */
+  /** Recent query vectors (LRU), per model fingerprint and space: a repeated or re-run search skips the embedder. */
   const recentVectors = new Map<string, Float32Array>()
   /** The active space's dimension the last query vector was made for (null: the model's own). */
   let spaceOfLastVector: number | null = null
-  async function queryVector(query: string): Promise<Float32Array | null> {
+  /** The active space as last read (undefined: not read yet), so the query embedding need not wait for the read. */
+  let knownSpace: number | null | undefined
+  async function queryVector(query: string, space: number | null): Promise<Float32Array | null> {
     const state = embedder.status().state
     if (state === 'missing' || state === 'failed') return null
     try {
-      // The profile's active embedding space (set by a re-embed), else the model's own.
-      const active = await readActiveEmbedding(db)
-      spaceOfLastVector = active?.dim ?? null
       const status = embedder.status()
-      const key = status.state === 'ready' && status.fingerprint ? `${status.fingerprint}\u0000${active?.dim ?? ''}\u0000${query}` : null
+      const key = status.state === 'ready' && status.fingerprint ? `${status.fingerprint}\u0000${space ?? ''}\u0000${query}` : null
       const cached = key ? recentVectors.get(key) : undefined
       if (cached && key) {
         recentVectors.delete(key)
         recentVectors.set(key, cached)
         return cached
       }
-      const [v] = await embedder.embed([query], { priority: 'high', ...(active ? { dim: active.dim } : {}) })
+      const [v] = await embedder.embed([query], { priority: 'high', ...(space ? { dim: space } : {}) })
       if (v && key) {
         recentVectors.set(key, v)
         if (recentVectors.size > RECENT_VECTORS) recentVectors.delete(recentVectors.keys().next().value as string)
@@ -255,20 +272,37 @@ export function createSearchService({ db, embedder, recordAccess }: { db: Knex; 
   }
   return service
 
-  async function searchOnce(input: SearchInput): Promise<SearchResponse> {
+  async function searchOnce(input: SearchInput, opts: { sqlOnly?: boolean } = {}): Promise<SearchResponse> {
     const t0 = performance.now()
-    // The query embedding (embedder thread) overlaps the database round trip.
-    const [vec, { tuning, lexemes }] = await Promise.all([queryVector(input.query), loadTuningAndLexemes(db, input.query)])
+    // The query embedding (embedder thread) overlaps the database round trip; it uses the
+    // space last read, and is made again in the rare case that the read finds another.
+    if (knownSpace === undefined) knownSpace = (await readActiveEmbedding(db))?.dim ?? null
+    const guess = knownSpace
+    const [guessed, { tuning, lexemes, activeDim, dirty }] = await Promise.all([queryVector(input.query, guess), loadQueryContext(db, input.query)])
+    knownSpace = activeDim
+    spaceOfLastVector = activeDim
+    const tA = performance.now()
+    const vec = guessed && guess !== activeDim ? await queryVector(input.query, activeDim) : guessed
     const userSyntax = USER_SYNTAX.test(input.query)
     const k1 = Math.max(50, input.k * 5)
     const memoryOnly = (input.types?.length ?? 0) > 0 || (input.topics?.length ?? 0) > 0
     const want = (s: SearchSource): boolean => input.sources.includes(s) && (s === 'memory' || !memoryOnly)
+    // Candidates from the in-process index (null: it is building or failed, the query uses
+    // websearch syntax, or this is the SQL re-run below). Filters are applied in SQL after,
+    // so a filtered search asks for more.
+    const filtered = memoryOnly || !!input.from || !!input.to
+    const kc = filtered ? k1 * 4 : k1
+    const cands: Candidates | null =
+      index && !PHRASE_OR_EXCLUSION.test(input.query) && !opts.sqlOnly
+        ? await index.query({ sources: (['memory', 'document', 'message'] as const).filter(want), vector: vec, lexemes, k: kc, dirty })
+        : null
     // Typos are looked for in short queries, and only when the words themselves found little.
     const useTrigram = input.query.length <= 40 && input.query.trim().split(/\s+/).length <= 3
     const dim = vec?.length ?? 0
     const vparam = vec ? toVectorParam(vec) : null
     const vt = `vector(${dim})`
 
+    const tB = performance.now()
     const sql = new Sql()
     sql.add(`with q as (select websearch_to_tsquery('english', ?) as tsq_user)`, input.query)
     /** Filters per source, with their bindings. */
@@ -297,6 +331,25 @@ export function createSearchService({ db, embedder, recordAccess }: { db: Knex; 
       if (!want(s.src)) continue
       const a = s.alias
       const f = s.filter
+      const c = cands?.[s.src]
+      if (c) {
+        // The index's candidates, in its order, through this source's filters.
+        if (vparam) {
+          sql.add(`, v_${a} as (select ${a}.id, row_number() over (order by x.r) as r from ${s.from}
+                     join unnest(?::uuid[]) with ordinality x(id, r) on x.id = ${a}.id where ${a}.embedding_dim = ${dim} and ${f})`, c.vector, ...f.bindings)
+          branches[s.src].push(`select id, r, 'vector' as via from v_${a}`)
+        }
+        sql.add(`, k_${a} as (select ${a}.id, row_number() over (order by x.r) as r from ${s.from}
+                   join unnest(?::uuid[]) with ordinality x(id, r) on x.id = ${a}.id where ${f})`, c.keyword, ...f.bindings)
+        branches[s.src].push(`select id, r, 'keyword' as via from k_${a}`)
+        if (s.src === 'memory' && useTrigram) {
+          sql.add(`, t_m as (select id, row_number() over (order by sim desc) as r from (
+                     select m.id, word_similarity(?, m.content) as sim from memories m
+                      where ?::int < ${input.k} and ? <% m.content and ${f} order by sim desc limit ${k1}) x)`, input.query, c.all, input.query, ...f.bindings)
+          branches.memory.push(`select id, r, 'typo' as via from t_m`)
+        }
+        continue
+      }
       if (vparam) {
         sql.add(`, v_${a} as (select id, row_number() over (order by dist) as r from (
                    select ${a}.id, ${a}.embedding::${vt} <=> ?::${vt} as dist from ${s.from}
@@ -339,20 +392,20 @@ export function createSearchService({ db, embedder, recordAccess }: { db: Knex; 
     const fusedParts = (Object.keys(branches) as SearchSource[])
       .filter((src) => branches[src].length > 0)
       .map(
-        (src) => `select '${src}'::text as src, id, sum(1.0 / (${tuning.rrfK} + r)) as s, array_agg(distinct via) as via
+        (src) => `select '${src}'::text as src, id, sum(1.0::float8 / (${tuning.rrfK} + r)) as s, array_agg(distinct via) as via
                     from (${branches[src].join(' union all ')}) b group by id`
       )
-    if (fusedParts.length === 0) return { hits: [], mode: vec ? 'hybrid' : 'keyword', tookMs: 0 }
+    if (fusedParts.length === 0) return { hits: [], mode: vec ? 'hybrid' : 'keyword', engine: cands ? 'index' : 'sql', tookMs: 0 }
     sql.add(`, fused as (${fusedParts.join(' union all ')})`)
     sql.add(
       `, top as (
          select f.src, f.id, f.via,
                 f.s * case when f.src = 'memory' then
-                  1 + ? * exp(-extract(epoch from (now() - coalesce(m.last_accessed_at, m.created_at))) / 86400.0 / ?)
-                    + ? * m.importance
-                    + ? * ln(1 + least(m.access_count, 1000)) / ln(1001)
-                    + case when m.pinned then 0.2 else 0 end
-                else 1 end as score
+                  1 + ?::float8 * exp(-date_part('epoch', now() - coalesce(m.last_accessed_at, m.created_at)) / 86400.0::float8 / ?::float8)
+                    + ?::float8 * m.importance
+                    + ?::float8 * ln(1 + least(m.access_count, 1000))::float8 / ln(1001::float8)
+                    + case when m.pinned then 0.2::float8 else 0::float8 end
+                else 1::float8 end as score
            from fused f left join memories m on f.src = 'memory' and m.id = f.id
           order by score desc limit ${input.k})`,
       tuning.recencyWeight,
@@ -363,8 +416,10 @@ export function createSearchService({ db, embedder, recordAccess }: { db: Knex; 
     sql.add(`, hl as (select coalesce(nullif(replace(q.tsq_user::text, ' & ', ' | '), ''), '''''')::tsquery as tsq_hl from q)`)
     sql.add(`select t.src, t.id, t.score, t.via,
                     coalesce(m.content, c.text, g.content) as text,
-                    ts_headline('english', coalesce(m.content, c.text, g.content), q.tsq_hl,
-                      'StartSel=«, StopSel=», MaxWords=40, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "') as snippet,
+                    case when t.src = 'document'
+                      then ts_headline('english', c.text, q.tsq_hl, 'StartSel=«, StopSel=», MaxWords=40, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "')
+                      -- Memories and messages are short: one cover, without fragment selection (~25 µs a row against ~330 µs in PGlite).
+                      else ts_headline('english', coalesce(m.content, g.content), q.tsq_hl, 'StartSel=«, StopSel=», MaxWords=40, MinWords=12') end as snippet,
                     coalesce(m.created_at, c.created_at, g.created_at) as created_at,
                     m.type, m.topics, m.importance, m.tier, m.pinned,
                     d.id as document_id, d.name as document_name, c.page, c.char_start, c.char_end, c.chunk_index,
@@ -380,10 +435,12 @@ export function createSearchService({ db, embedder, recordAccess }: { db: Knex; 
     // Every branch is bounded by an index (GIN, HNSW, primary keys). Row estimates for
     // tsquery matches are poor, and a sequential scan applying @@ to every row costs
     // ~20 µs a row in WASM, so the planner is not given that choice.
-    const settings = ['enable_seqscan = off']
-    if (vparam) settings.push(`hnsw.ef_search = ${Math.max(10, Math.min(1000, Math.round(tuning.efSearch)))}`, 'hnsw.iterative_scan = relaxed_order')
+    // The index path needs none of these unless it looks for typos (the trigram GIN index).
+    const settings = cands && !(useTrigram && want('memory')) ? [] : ['enable_seqscan = off']
+    if (vparam && !cands) settings.push(`hnsw.ef_search = ${Math.max(10, Math.min(1000, Math.round(tuning.efSearch)))}`, 'hnsw.iterative_scan = relaxed_order')
     const rows = await runStatement<HitRow>(db, sql.toString(), sql.bindings, { settings, explain: !!process.env['ENGRAM_SEARCH_EXPLAIN'] })
 
+    if (process.env['TIMING']) console.error('T', (tA - t0).toFixed(1), (tB - tA).toFixed(1), (performance.now() - tB).toFixed(1))
     const hits: SearchHit[] = rows.map((r): SearchHit => ({
       source: r.src,
       id: r.id,
@@ -398,7 +455,10 @@ export function createSearchService({ db, embedder, recordAccess }: { db: Knex; 
             ? { documentId: r.document_id, documentName: r.document_name, page: r.page, charStart: r.char_start, charEnd: r.char_end, chunkIndex: r.chunk_index }
             : { sessionId: r.session_id, sessionTitle: r.session_title, role: r.role }) as SearchHit['meta']
     }))
+    // Filters removed so many candidates that fewer than k are left while a list was full:
+    // rows further down might match, which only the all-SQL path can see.
+    if (cands && hits.length < input.k && Object.values(cands).some((c) => c.vector.length >= kc || c.keyword.length >= kc)) return searchOnce(input, { sqlOnly: true })
     if (input.recordAccess) recordAccess(hits.filter((h) => h.source === 'memory').map((h) => h.id))
-    return { hits, mode: vec ? 'hybrid' : 'keyword', tookMs: Math.round((performance.now() - t0) * 10) / 10 }
+    return { hits, mode: vec ? 'hybrid' : 'keyword', engine: cands ? 'index' : 'sql', tookMs: Math.round((performance.now() - t0) * 10) / 10 }
   }
 }

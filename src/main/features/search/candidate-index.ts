@@ -1,0 +1,256 @@
+/**
+ * The in-process candidate index (search-index.worker.mjs): usearch HNSW + BM25 over the
+ * rows' Postgres lexemes, per source. It answers "which ids, in what order" in a
+ * millisecond or two; the search statement then filters, fuses, boosts and quotes them.
+ * Postgres stays the source of truth:
+ * - The index is built at profile open from the tables (in pages, in the background). Until
+ *   it is ready, and whenever it has failed, search runs its all-SQL path instead.
+ * - Triggers log every insert, delete and search-relevant update of memories, chunks and
+ *   messages into `search_changes` (migration 2100), whoever the writer is (capture, import,
+ *   re-embed, purge, another code path added later). Before a query, if the log is not
+ *   empty, the index takes it (`delete … returning`: exactly the committed changes) and
+ *   re-reads those rows. One process holds a profile (the data-directory lock), so there
+ *   is one consumer.
+ */
+import { Worker } from 'node:worker_threads'
+import type { Knex } from 'knex'
+import type { SearchSource } from '../../../shared/types'
+import { resolveWorker, workerExecArgv } from '../../core/paths'
+
+export interface CandidateQuery {
+  sources: SearchSource[]
+  vector: Float32Array | null
+  lexemes: string[]
+  /** Candidates per list. */
+  k: number
+  /** The change log had entries when the query started (read with the query's lexemes). */
+  dirty: boolean
+}
+
+export interface CandidateList {
+  vector: string[]
+  keyword: string[]
+  /** Rows matching every lexeme (the SQL path's AND set); decides whether typos are looked for. */
+  all: number
+}
+
+export type Candidates = Partial<Record<SearchSource, CandidateList>>
+
+export type CandidateIndexState = 'building' | 'ready' | 'failed' | 'closed'
+
+export interface CandidateIndex {
+  state(): CandidateIndexState
+  /** Candidates, or null when the index cannot answer (building, failed, closed): use SQL. */
+  query(q: CandidateQuery): Promise<Candidates | null>
+  /** Resolves when the first build has finished (ready or failed). */
+  whenBuilt(): Promise<CandidateIndexState>
+  stats(): Promise<Record<string, { rows: number; vectors: number; lexemes: number }>>
+  close(): Promise<void>
+}
+
+/** What each source indexes: the rows its search may return (filters that depend on other tables stay in SQL). */
+const SOURCES: Record<SearchSource, { table: string; where: string }> = {
+  memory: { table: 'memories', where: "status in ('active', 'archived')" },
+  document: { table: 'document_chunks', where: 'true' },
+  message: { table: 'messages', where: "status <> 'streaming' and superseded_at is null" }
+}
+const PAGE = 500
+
+/**
+ * Logged by a writer whose change the triggers cannot see (the re-embed's column swap):
+ * the index rebuilds itself from the tables. Insert it in the same transaction as the change.
+ */
+export const REBUILD_MARKER_SQL = "insert into search_changes (src, id) values ('*', '00000000-0000-0000-0000-000000000000')"
+
+/**
+ * A tsvector's text form (`'lexeme':1,4 'other':2A`) to its lexemes and term frequencies
+ * (number of positions; 1 when stripped), in Postgres's order.
+ */
+export function parseTsvector(text: string): { lexemes: string[]; tfs: number[] } {
+  const lexemes: string[] = []
+  const tfs: number[] = []
+  const re = /'((?:[^'\\]|''|\\.)*)'(?::([0-9A-D,]+))?/g
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    lexemes.push((m[1] ?? '').replace(/''/g, "'").replace(/\\(.)/g, '$1'))
+    tfs.push(m[2] ? m[2].split(',').length : 1)
+  }
+  return { lexemes, tfs }
+}
+
+/** pgvector's binary send format: int16 dim, int16 unused, dim big-endian float32. */
+export function decodeVector(buf: Buffer | null): Float32Array | null {
+  if (!buf || buf.length < 4) return null
+  const dim = buf.readUInt16BE(0)
+  if (buf.length < 4 + dim * 4) return null
+  const out = new Float32Array(dim)
+  for (let i = 0; i < dim; i++) out[i] = buf.readFloatBE(4 + i * 4)
+  return out
+}
+
+interface Row {
+  id: string
+  v: Buffer | null
+  tsv: string | null
+}
+
+export function createCandidateIndex({ db, logger, workerPath }: { db: Knex; logger?: { warn(...a: unknown[]): void }; workerPath?: string }): CandidateIndex {
+  let state: CandidateIndexState = 'building'
+  let nextId = 1
+  const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>()
+  const worker = new Worker(workerPath ?? resolveWorker('search-index.worker.mjs'), { execArgv: workerExecArgv() })
+  worker.unref()
+  const fail = (why: string): void => {
+    if (state === 'closed') return
+    if (state !== 'failed') logger?.warn(`[engram] search index unavailable, using SQL search: ${why}`)
+    state = 'failed'
+    for (const w of waiting.values()) w.reject(new Error(why))
+    waiting.clear()
+  }
+  worker.on('message', (m: { type: string; id?: number; message?: string }) => {
+    if (m.type === 'error') {
+      // Any failed update leaves the index unlike the tables: stop using it.
+      fail(`${m.message ?? 'worker error'}`)
+      return
+    }
+    const w = m.id !== undefined ? waiting.get(m.id) : undefined
+    if (w) {
+      waiting.delete(m.id as number)
+      w.resolve(m)
+    }
+  })
+  worker.on('error', (e) => fail(e.message))
+  worker.on('exit', () => fail('worker exited'))
+  const ask = <T>(msg: Record<string, unknown>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const id = nextId++
+      waiting.set(id, { resolve: resolve as (v: unknown) => void, reject })
+      worker.postMessage({ ...msg, id })
+    })
+
+  /** Send rows (as read from the table) to the index; ids not among them are removed. */
+  function apply(src: SearchSource, rows: Row[], removed: string[]): void {
+    if (removed.length) worker.postMessage({ type: 'remove', src, ids: removed })
+    if (!rows.length) return
+    const ids: string[] = []
+    const dims = new Int32Array(rows.length)
+    const vecs: Float32Array[] = []
+    const lexemes: string[][] = []
+    const tfs: number[][] = []
+    rows.forEach((r, i) => {
+      ids.push(r.id)
+      const v = decodeVector(r.v)
+      if (v) {
+        dims[i] = v.length
+        vecs.push(v)
+      }
+      const t = parseTsvector(r.tsv ?? '')
+      lexemes.push(t.lexemes)
+      tfs.push(t.tfs)
+    })
+    const vectors = new Float32Array(vecs.reduce((a, v) => a + v.length, 0))
+    let o = 0
+    for (const v of vecs) {
+      vectors.set(v, o)
+      o += v.length
+    }
+    worker.postMessage({ type: 'upsert', src, ids, dims, vectors, lexemes, tfs }, [vectors.buffer])
+  }
+
+  const select = (src: SearchSource): string => `select id, public.vector_send(embedding) as v, tsv::text as tsv from ${SOURCES[src].table} where ${SOURCES[src].where}`
+
+  async function build(): Promise<void> {
+    // Everything logged so far is in the tables now; what is logged from here on is applied after.
+    await db.raw('delete from search_changes')
+    for (const src of Object.keys(SOURCES) as SearchSource[]) {
+      let after = '00000000-0000-0000-0000-000000000000'
+      for (;;) {
+        if (state !== 'building') return
+        const r = await db.raw(`${select(src)} and id > ?::uuid order by id limit ${PAGE}`, [after])
+        const rows = r.rows as Row[]
+        apply(src, rows, [])
+        if (rows.length < PAGE) break
+        after = (rows[rows.length - 1] as Row).id
+      }
+    }
+    // A round trip through the worker: every upsert above has been applied.
+    await ask({ type: 'stats' })
+    if (state === 'building') state = 'ready'
+  }
+  /** (Re)build from the tables in the background; search uses SQL meanwhile. */
+  const startBuild = (): Promise<CandidateIndexState> => {
+    state = 'building'
+    worker.postMessage({ type: 'reset' })
+    return build().then(
+      () => state,
+      (e: unknown) => {
+        fail(e instanceof Error ? e.message : String(e))
+        return state
+      }
+    )
+  }
+  let built = startBuild()
+
+  /** Apply the change log. Serialised: one sync at a time, each taking what the last left. */
+  let syncing: Promise<void> = Promise.resolve()
+  function sync(): Promise<void> {
+    syncing = syncing.catch(() => undefined).then(async () => {
+      if (state !== 'ready') return
+      const taken = (await db.raw('delete from search_changes returning src, id')).rows as Array<{ src: SearchSource | '*'; id: string }>
+      if (taken.some((c) => c.src === '*')) {
+        // A change the triggers could not see (REBUILD_MARKER): read everything again.
+        built = startBuild()
+        return
+      }
+      const bySrc = new Map<SearchSource, Set<string>>()
+      for (const c of taken) {
+        if (c.src === '*' || !(c.src in SOURCES)) continue
+        let set = bySrc.get(c.src)
+        if (!set) bySrc.set(c.src, (set = new Set()))
+        set.add(c.id)
+      }
+      for (const [src, set] of bySrc) {
+        const all = [...set]
+        for (let i = 0; i < all.length; i += PAGE) {
+          const ids = all.slice(i, i + PAGE)
+          const rows = (await db.raw(`${select(src)} and id = any(?::uuid[])`, [ids])).rows as Row[]
+          const found = new Set(rows.map((r) => r.id))
+          apply(
+            src,
+            rows,
+            ids.filter((id) => !found.has(id))
+          )
+        }
+      }
+    })
+    return syncing
+  }
+
+  return {
+    state: () => state,
+    whenBuilt: () => built,
+    async query(q) {
+      if (state !== 'ready') return null
+      try {
+        if (q.dirty) await sync()
+        if ((state as CandidateIndexState) !== 'ready') return null
+        const r = await ask<{ results: Candidates }>({ type: 'query', sources: q.sources, dim: q.vector?.length ?? 0, vector: q.vector, lexemes: q.lexemes, k: q.k })
+        return r.results
+      } catch (e) {
+        fail(e instanceof Error ? e.message : String(e))
+        return null
+      }
+    },
+    async stats() {
+      const r = await ask<{ sources: Record<string, { rows: number; vectors: number; lexemes: number }> }>({ type: 'stats' })
+      return r.sources
+    },
+    async close() {
+      state = 'closed'
+      for (const w of waiting.values()) w.reject(new Error('search index closed'))
+      waiting.clear()
+      await built.catch(() => undefined)
+      await syncing.catch(() => undefined)
+      await worker.terminate()
+    }
+  }
+}
