@@ -2,7 +2,8 @@
  * Keyword ranking is BM25 (idf from the planner's statistics, tf from the tsvector): a rare
  * word counts for more than a common one, however often the common one repeats, and a
  * short memory about the words beats a long one that mentions them in passing. Keyword-only
- * (no model), so vectors cannot reorder anything. Cranfield nDCG@10 is in the quality bench.
+ * (no model), so vectors cannot reorder anything. The in-process index and the all-SQL path
+ * rank alike. Cranfield nDCG@10 is in the quality bench.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bm25Idf } from '../../src/main/features/search/search.service'
@@ -39,6 +40,29 @@ describe('BM25 keyword ranking', () => {
     const short = await core.call('memories:capture', { content: 'Persimmon harvest: pick after the first frost.' })
     const r = await core.call('search:query', { query: 'persimmon harvest', sources: ['memory'], recordAccess: false })
     expect(r.hits.map((h) => h.id).slice(0, 2)).toEqual([short.memory.id, long.memory.id])
+  })
+
+  it('ranks alike on the in-process index and on the all-SQL path', async () => {
+    // Queries with a clear order at the top (the 80 filler notes tie with each other on most words).
+    const queries = ['garden loquat', 'persimmon harvest', 'tomato row number 7']
+    const top = async (): Promise<{ engines: string[]; ids: string[][] }> => {
+      const rs = await Promise.all(queries.map((query) => core.call('search:query', { query, sources: ['memory'], k: 2, recordAccess: false })))
+      return { engines: rs.map((r) => r.engine), ids: rs.map((r) => r.hits.map((h) => h.id)) }
+    }
+    expect(await (await core.services()).searchIndex?.whenBuilt()).toBe('ready')
+    const viaIndex = await top()
+    expect(viaIndex.engines).toEqual(queries.map(() => 'index'))
+    await core.profiles.close()
+    process.env['ENGRAM_SEARCH_INDEX'] = 'off'
+    try {
+      const viaSql = await top()
+      expect(viaSql.engines).toEqual(queries.map(() => 'sql'))
+      expect(viaSql.ids.map((ids) => ids[0])).toEqual(viaIndex.ids.map((ids) => ids[0]))
+      expect(viaSql.ids.slice(0, 2)).toEqual(viaIndex.ids.slice(0, 2))
+    } finally {
+      delete process.env['ENGRAM_SEARCH_INDEX']
+      await core.profiles.close()
+    }
   })
 
   it('computes idf from statistics: rarer lexemes weigh more, unknown ones as rare as the rarest listed', () => {

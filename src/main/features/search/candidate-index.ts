@@ -23,8 +23,8 @@ export interface CandidateQuery {
   lexemes: string[]
   /** Candidates per list. */
   k: number
-  /** The change log had entries when the query started (read with the query's lexemes). */
-  dirty: boolean
+  /** Entries in the change log when the query started (read with the query's lexemes; counted up to BIG_SYNC + 1). */
+  pending: number
 }
 
 export interface CandidateList {
@@ -55,6 +55,11 @@ const SOURCES: Record<SearchSource, { table: string; where: string }> = {
   message: { table: 'messages', where: "status <> 'streaming' and superseded_at is null" }
 }
 const PAGE = 500
+/**
+ * A change log longer than this (a bulk import, a re-embed's sweep) is applied in the
+ * background while searches run in SQL, instead of making one search wait for it.
+ */
+export const BIG_SYNC = 2000
 
 /**
  * Logged by a writer whose change the triggers cannot see (the re-embed's column swap):
@@ -190,6 +195,8 @@ export function createCandidateIndex({ db, logger, workerPath }: { db: Knex; log
   }
   let built = startBuild()
 
+  /** A long change log being applied in the background (searches use SQL until it is done). */
+  let bigSync: Promise<void> | null = null
   /** Apply the change log. Serialised: one sync at a time, each taking what the last left. */
   let syncing: Promise<void> = Promise.resolve()
   function sync(): Promise<void> {
@@ -229,9 +236,13 @@ export function createCandidateIndex({ db, logger, workerPath }: { db: Knex; log
     state: () => state,
     whenBuilt: () => built,
     async query(q) {
-      if (state !== 'ready') return null
+      if (state !== 'ready' || bigSync) return null
       try {
-        if (q.dirty) await sync()
+        if (q.pending > BIG_SYNC) {
+          bigSync = sync().finally(() => (bigSync = null))
+          return null
+        }
+        if (q.pending > 0) await sync()
         if ((state as CandidateIndexState) !== 'ready') return null
         const r = await ask<{ results: Candidates }>({ type: 'query', sources: q.sources, dim: q.vector?.length ?? 0, vector: q.vector, lexemes: q.lexemes, k: q.k })
         return r.results

@@ -14,7 +14,7 @@ import { toVectorParam } from '../../db/vector'
 import type { Embedder } from '../embeddings/embedder'
 import { runStatement } from './statement'
 import { ACTIVE_EMBEDDING_KEY, parseActiveEmbedding, readActiveEmbedding } from '../reembed/active'
-import type { CandidateIndex, Candidates } from './candidate-index'
+import { BIG_SYNC, type CandidateIndex, type Candidates } from './candidate-index'
 
 export interface SearchInput {
   query: string
@@ -95,22 +95,22 @@ interface HitRow {
 
 /**
  * The tuning settings, the profile's active embedding space, the query's lexemes, and
- * whether the search index's change log has entries: one round trip.
+ * how long the search index's change log is: one round trip.
  */
-async function loadQueryContext(db: Knex, query: string): Promise<{ tuning: SearchTuning; lexemes: string[]; activeDim: number | null; dirty: boolean }> {
+async function loadQueryContext(db: Knex, query: string): Promise<{ tuning: SearchTuning; lexemes: string[]; activeDim: number | null; pending: number }> {
   const r = await db.raw(
     `select coalesce(tsvector_to_array(to_tsvector('english', ?)), '{}') as l,
             coalesce((select json_object_agg(key, value) from settings where key = any(?::text[])), '{}'::json) as t,
-            exists (select 1 from search_changes) as dirty`,
+            (select count(*)::int from (select 1 from search_changes limit ${BIG_SYNC + 1}) c) as pending`,
     [query, [...Object.keys(TUNING_KEYS), ACTIVE_EMBEDDING_KEY]]
   )
-  const row = r.rows[0] as { l: string[]; t: Record<string, unknown>; dirty: boolean }
+  const row = r.rows[0] as { l: string[]; t: Record<string, unknown>; pending: number }
   const t = { ...DEFAULT_TUNING }
   for (const [key, value] of Object.entries(row.t)) {
     const k = TUNING_KEYS[key]
     if (k && typeof value === 'number' && Number.isFinite(value)) t[k] = value
   }
-  return { tuning: t, lexemes: row.l, activeDim: parseActiveEmbedding(row.t[ACTIVE_EMBEDDING_KEY])?.dim ?? null, dirty: row.dirty }
+  return { tuning: t, lexemes: row.l, activeDim: parseActiveEmbedding(row.t[ACTIVE_EMBEDDING_KEY])?.dim ?? null, pending: row.pending }
 }
 
 
@@ -214,6 +214,38 @@ async function termStats(db: Knex, table: string, cache: Map<string, TermStats>)
   return stats
 }
 
+/**
+ * A memory's boost for recency, importance, access and pinning (the four `?` are
+ * boostBindings). float8 throughout: numeric `exp()` and `extract()` cost ~90 µs a row in PGlite.
+ */
+const BOOST = `(1 + ?::float8 * exp(-date_part('epoch', now() - coalesce(m.last_accessed_at, m.created_at)) / 86400.0::float8 / ?::float8)
+                    + ?::float8 * m.importance
+                    + ?::float8 * ln(1 + least(m.access_count, 1000))::float8 / ln(1001::float8)
+                    + case when m.pinned then 0.2::float8 else 0::float8 end)`
+const boostBindings = (t: SearchTuning): number[] => [t.recencyWeight, t.recencyDays, t.importanceWeight, t.accessWeight]
+
+/** The last part of every search statement: the hits of CTE `top(src, id, via, score)`, with their rows and snippets. */
+function addFinalSelect(sql: Sql): void {
+  sql.add(`, hl as (select coalesce(nullif(replace(q.tsq_user::text, ' & ', ' | '), ''), '''''')::tsquery as tsq_hl from q)`)
+  sql.add(`select t.src, t.id, t.score, t.via,
+                    coalesce(m.content, c.text, g.content) as text,
+                    case when t.src = 'document'
+                      then ts_headline('english', c.text, q.tsq_hl, 'StartSel=«, StopSel=», MaxWords=40, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "')
+                      -- Memories and messages are short: one cover, without fragment selection (~25 µs a row against ~330 µs in PGlite).
+                      else ts_headline('english', coalesce(m.content, g.content), q.tsq_hl, 'StartSel=«, StopSel=», MaxWords=40, MinWords=12') end as snippet,
+                    coalesce(m.created_at, c.created_at, g.created_at) as created_at,
+                    m.type, m.topics, m.importance, m.tier, m.pinned,
+                    d.id as document_id, d.name as document_name, c.page, c.char_start, c.char_end, c.chunk_index,
+                    g.session_id, se.title as session_title, g.role
+               from top t cross join hl q
+               left join memories m on t.src = 'memory' and m.id = t.id
+               left join document_chunks c on t.src = 'document' and c.id = t.id
+               left join documents d on d.id = c.document_id
+               left join messages g on t.src = 'message' and g.id = t.id
+               left join sessions se on se.id = g.session_id
+              order by t.score desc`)
+}
+
 export function createSearchService({
   db,
   embedder,
@@ -278,7 +310,7 @@ export function createSearchService({
     // space last read, and is made again in the rare case that the read finds another.
     if (knownSpace === undefined) knownSpace = (await readActiveEmbedding(db))?.dim ?? null
     const guess = knownSpace
-    const [guessed, { tuning, lexemes, activeDim, dirty }] = await Promise.all([queryVector(input.query, guess), loadQueryContext(db, input.query)])
+    const [guessed, { tuning, lexemes, activeDim, pending }] = await Promise.all([queryVector(input.query, guess), loadQueryContext(db, input.query)])
     knownSpace = activeDim
     spaceOfLastVector = activeDim
     const tA = performance.now()
@@ -294,7 +326,7 @@ export function createSearchService({
     const kc = filtered ? k1 * 4 : k1
     const cands: Candidates | null =
       index && !PHRASE_OR_EXCLUSION.test(input.query) && !opts.sqlOnly
-        ? await index.query({ sources: (['memory', 'document', 'message'] as const).filter(want), vector: vec, lexemes, k: kc, dirty })
+        ? await index.query({ sources: (['memory', 'document', 'message'] as const).filter(want), vector: vec, lexemes, k: kc, pending })
         : null
     // Typos are looked for in short queries, and only when the words themselves found little.
     const useTrigram = input.query.length <= 40 && input.query.trim().split(/\s+/).length <= 3
@@ -327,116 +359,143 @@ export function createSearchService({
       { src: 'document', table: 'document_chunks', alias: 'c', text: 'c.text', from: 'document_chunks c join documents d on d.id = c.document_id', filter: docFilter },
       { src: 'message', table: 'messages', alias: 'g', text: 'g.content', from: 'messages g join sessions s on s.id = g.session_id', filter: msgFilter }
     ]
-    for (const s of sources) {
-      if (!want(s.src)) continue
-      const a = s.alias
-      const f = s.filter
-      const c = cands?.[s.src]
-      if (c) {
-        // The index's candidates, in its order, through this source's filters.
+    // The index's candidates for a query that needs no typo search: ONE statement that looks
+    // each candidate up once (filters and boost together), ranks the survivors per source and
+    // list, fuses them by RRF and quotes the top k. (The multi-branch form below looked rows up
+    // two or three times: ~3 ms of the ~8 ms at 10k memories.)
+    const typoNeeded = useTrigram && want('memory') && (cands?.memory?.all ?? 0) < input.k
+    const compact = !!cands && !typoNeeded
+    if (compact && cands) {
+      const srcs: string[] = []
+      const ids: string[] = []
+      const vr: Array<number | null> = []
+      const kr: Array<number | null> = []
+      for (const s of sources) {
+        const c = cands[s.src]
+        if (!want(s.src) || !c) continue
+        const ranks = new Map<string, [number | null, number | null]>()
+        c.vector.forEach((id, i) => ranks.set(id, [i + 1, null]))
+        c.keyword.forEach((id, i) => {
+          const r = ranks.get(id)
+          if (r) r[1] = i + 1
+          else ranks.set(id, [null, i + 1])
+        })
+        for (const [id, [v, k]] of ranks) {
+          srcs.push(s.src)
+          ids.push(id)
+          vr.push(v)
+          kr.push(k)
+        }
+      }
+      if (ids.length === 0) return { hits: [], mode: vec ? 'hybrid' : 'keyword', engine: 'index', tookMs: Math.round((performance.now() - t0) * 10) / 10 }
+      sql.add(`, cand as (select * from unnest(?::text[], ?::uuid[], ?::int[], ?::int[]) x(src, id, vr, kr))`, srcs, ids, vr, kr)
+      const kept = new Sql()
+      const present = new Set(srcs)
+      if (present.has('memory'))
+        kept.add(`select x.src, x.id, x.vr, x.kr, ${BOOST} as boost from cand x join memories m on m.id = x.id where x.src = 'memory' and ${memFilter}`, ...boostBindings(tuning), ...memFilter.bindings)
+      if (present.has('document'))
+        kept.add(`${kept.parts.length ? 'union all ' : ''}select x.src, x.id, x.vr, x.kr, 1::float8 as boost from cand x join document_chunks c on c.id = x.id
+                    join documents d on d.id = c.document_id where x.src = 'document' and ${docFilter}`, ...docFilter.bindings)
+      if (present.has('message'))
+        kept.add(`${kept.parts.length ? 'union all ' : ''}select x.src, x.id, x.vr, x.kr, 1::float8 as boost from cand x join messages g on g.id = x.id
+                    join sessions s on s.id = g.session_id where x.src = 'message' and ${msgFilter}`, ...msgFilter.bindings)
+      sql.add(`, kept as (${kept})`, ...kept.bindings)
+      // Ranks among the rows the filters kept, per source and list (as the branches below number them).
+      sql.add(`, ranked as (
+                 select src, id, boost, vr, kr,
+                        case when vr is null then 0::float8 else 1.0::float8 / (${tuning.rrfK} + count(vr) over (partition by src order by vr nulls last, id rows unbounded preceding)) end
+                      + case when kr is null then 0::float8 else 1.0::float8 / (${tuning.rrfK} + count(kr) over (partition by src order by kr nulls last, id rows unbounded preceding)) end as s
+                   from kept)`)
+      sql.add(`, top as (
+                 select src, id, s * boost as score,
+                        array_remove(array[case when kr is not null then 'keyword' end, case when vr is not null then 'vector' end], null) as via
+                   from ranked order by score desc limit ${input.k})`)
+    } else {
+      for (const s of sources) {
+        if (!want(s.src)) continue
+        const a = s.alias
+        const f = s.filter
+        const c = cands?.[s.src]
+        if (c) {
+          // The index's candidates, in its order, through this source's filters.
+          if (vparam) {
+            sql.add(`, v_${a} as (select ${a}.id, row_number() over (order by x.r) as r from ${s.from}
+                       join unnest(?::uuid[]) with ordinality x(id, r) on x.id = ${a}.id where ${a}.embedding_dim = ${dim} and ${f})`, c.vector, ...f.bindings)
+            branches[s.src].push(`select id, r, 'vector' as via from v_${a}`)
+          }
+          sql.add(`, k_${a} as (select ${a}.id, row_number() over (order by x.r) as r from ${s.from}
+                     join unnest(?::uuid[]) with ordinality x(id, r) on x.id = ${a}.id where ${f})`, c.keyword, ...f.bindings)
+          branches[s.src].push(`select id, r, 'keyword' as via from k_${a}`)
+          if (s.src === 'memory' && useTrigram) {
+            sql.add(`, t_m as (select id, row_number() over (order by sim desc) as r from (
+                       select m.id, word_similarity(?, m.content) as sim from memories m
+                        where ?::int < ${input.k} and ? <% m.content and ${f} order by sim desc limit ${k1}) x)`, input.query, c.all, input.query, ...f.bindings)
+            branches.memory.push(`select id, r, 'typo' as via from t_m`)
+          }
+          continue
+        }
         if (vparam) {
-          sql.add(`, v_${a} as (select ${a}.id, row_number() over (order by x.r) as r from ${s.from}
-                     join unnest(?::uuid[]) with ordinality x(id, r) on x.id = ${a}.id where ${a}.embedding_dim = ${dim} and ${f})`, c.vector, ...f.bindings)
+          sql.add(`, v_${a} as (select id, row_number() over (order by dist) as r from (
+                     select ${a}.id, ${a}.embedding::${vt} <=> ?::${vt} as dist from ${s.from}
+                      where ${a}.embedding_dim = ${dim} and ${f}
+                      order by ${a}.embedding::${vt} <=> ?::${vt} limit ${k1}) x)`, vparam, ...f.bindings, vparam)
           branches[s.src].push(`select id, r, 'vector' as via from v_${a}`)
         }
-        sql.add(`, k_${a} as (select ${a}.id, row_number() over (order by x.r) as r from ${s.from}
-                   join unnest(?::uuid[]) with ordinality x(id, r) on x.id = ${a}.id where ${f})`, c.keyword, ...f.bindings)
+        const stats = await termStats(db, s.table, statsCache)
+        const avgdl = stats?.avgdl ?? 1
+        const shaped = userSyntax ? null : shapeQuery(lexemes, stats)
+        // The tsqueries go in as constants, so the planner sees them and uses the GIN index.
+        const andQ = shaped ? '?::tsquery' : "websearch_to_tsquery('english', ?)"
+        const orQ = shaped ? '?::tsquery' : "websearch_to_tsquery('english', ?)"
+        const andV = shaped ? shaped.and : input.query
+        const orV = shaped ? shaped.or : input.query
+        sql.add(`, ka_${a} as (select ${a}.id, ${a}.tsv from ${s.from} where ${a}.tsv @@ ${andQ} and ${f} limit 1000)`, andV, ...f.bindings)
+        sql.add(`, ko_${a} as (select ${a}.id, ${a}.tsv from ${s.from}
+                   where (select count(*) from ka_${a}) < ${input.k} and ${a}.tsv @@ ${orQ} and ${f} limit ${OR_BUDGET_ROWS * 2})`, orV, ...f.bindings)
+        // Okapi BM25 over the bounded candidates: idf from the statistics, tf from the
+        // tsvector's positions. `setweight` marks the query's lexemes and `ts_filter` keeps
+        // only them, so each candidate unnests a handful of lexemes, not its whole tsvector.
+        // (ts_rank_cd, used before, has no idf: Cranfield nDCG@10 0.219 → 0.323 with BM25.)
+        const uniq = [...new Set(lexemes)]
+        sql.add(`, k_${a} as (select id, row_number() over (order by bm desc) as r from (
+                   select x.id, sum(w.idf * (u.tf * ${BM25_K1 + 1}) / (u.tf + ${BM25_K1} * (${1 - BM25_B} + ${BM25_B} * x.dl / ?::float8))) as bm
+                     from (select y.id, y.tsv, length(y.tsv) as dl from ka_${a} y
+                           union all select y.id, y.tsv, length(y.tsv) from ko_${a} y where y.id not in (select id from ka_${a})) x
+                     cross join lateral (select t.lexeme, coalesce(array_length(t.positions, 1), 1) as tf
+                                           from unnest(ts_filter(setweight(x.tsv, 'A', ?::text[]), '{a}')) t) u
+                     join unnest(?::text[], ?::float8[]) w(lexeme, idf) on w.lexeme = u.lexeme
+                    group by x.id order by bm desc limit ${k1}) z)`, avgdl, uniq, uniq, bm25Idf(uniq, stats))
         branches[s.src].push(`select id, r, 'keyword' as via from k_${a}`)
         if (s.src === 'memory' && useTrigram) {
           sql.add(`, t_m as (select id, row_number() over (order by sim desc) as r from (
                      select m.id, word_similarity(?, m.content) as sim from memories m
-                      where ?::int < ${input.k} and ? <% m.content and ${f} order by sim desc limit ${k1}) x)`, input.query, c.all, input.query, ...f.bindings)
+                      where (select count(*) from ka_m) < ${input.k} and ? <% m.content and ${f} order by sim desc limit ${k1}) x)`, input.query, input.query, ...f.bindings)
           branches.memory.push(`select id, r, 'typo' as via from t_m`)
         }
-        continue
       }
-      if (vparam) {
-        sql.add(`, v_${a} as (select id, row_number() over (order by dist) as r from (
-                   select ${a}.id, ${a}.embedding::${vt} <=> ?::${vt} as dist from ${s.from}
-                    where ${a}.embedding_dim = ${dim} and ${f}
-                    order by ${a}.embedding::${vt} <=> ?::${vt} limit ${k1}) x)`, vparam, ...f.bindings, vparam)
-        branches[s.src].push(`select id, r, 'vector' as via from v_${a}`)
-      }
-      const stats = await termStats(db, s.table, statsCache)
-      const avgdl = stats?.avgdl ?? 1
-      const shaped = userSyntax ? null : shapeQuery(lexemes, stats)
-      // The tsqueries go in as constants, so the planner sees them and uses the GIN index.
-      const andQ = shaped ? '?::tsquery' : "websearch_to_tsquery('english', ?)"
-      const orQ = shaped ? '?::tsquery' : "websearch_to_tsquery('english', ?)"
-      const andV = shaped ? shaped.and : input.query
-      const orV = shaped ? shaped.or : input.query
-      sql.add(`, ka_${a} as (select ${a}.id, ${a}.tsv from ${s.from} where ${a}.tsv @@ ${andQ} and ${f} limit 1000)`, andV, ...f.bindings)
-      sql.add(`, ko_${a} as (select ${a}.id, ${a}.tsv from ${s.from}
-                 where (select count(*) from ka_${a}) < ${input.k} and ${a}.tsv @@ ${orQ} and ${f} limit ${OR_BUDGET_ROWS * 2})`, orV, ...f.bindings)
-      // Okapi BM25 over the bounded candidates: idf from the statistics, tf from the
-      // tsvector's positions. `setweight` marks the query's lexemes and `ts_filter` keeps
-      // only them, so each candidate unnests a handful of lexemes, not its whole tsvector.
-      // (ts_rank_cd, used before, has no idf: Cranfield nDCG@10 0.219 → 0.323 with BM25.)
-      const uniq = [...new Set(lexemes)]
-      sql.add(`, k_${a} as (select id, row_number() over (order by bm desc) as r from (
-                 select x.id, sum(w.idf * (u.tf * ${BM25_K1 + 1}) / (u.tf + ${BM25_K1} * (${1 - BM25_B} + ${BM25_B} * x.dl / ?::float8))) as bm
-                   from (select y.id, y.tsv, length(y.tsv) as dl from ka_${a} y
-                         union all select y.id, y.tsv, length(y.tsv) from ko_${a} y where y.id not in (select id from ka_${a})) x
-                   cross join lateral (select t.lexeme, coalesce(array_length(t.positions, 1), 1) as tf
-                                         from unnest(ts_filter(setweight(x.tsv, 'A', ?::text[]), '{a}')) t) u
-                   join unnest(?::text[], ?::float8[]) w(lexeme, idf) on w.lexeme = u.lexeme
-                  group by x.id order by bm desc limit ${k1}) z)`, avgdl, uniq, uniq, bm25Idf(uniq, stats))
-      branches[s.src].push(`select id, r, 'keyword' as via from k_${a}`)
-      if (s.src === 'memory' && useTrigram) {
-        sql.add(`, t_m as (select id, row_number() over (order by sim desc) as r from (
-                   select m.id, word_similarity(?, m.content) as sim from memories m
-                    where (select count(*) from ka_m) < ${input.k} and ? <% m.content and ${f} order by sim desc limit ${k1}) x)`, input.query, input.query, ...f.bindings)
-        branches.memory.push(`select id, r, 'typo' as via from t_m`)
-      }
-    }
-    const fusedParts = (Object.keys(branches) as SearchSource[])
-      .filter((src) => branches[src].length > 0)
-      .map(
-        (src) => `select '${src}'::text as src, id, sum(1.0::float8 / (${tuning.rrfK} + r)) as s, array_agg(distinct via) as via
-                    from (${branches[src].join(' union all ')}) b group by id`
+      const fusedParts = (Object.keys(branches) as SearchSource[])
+        .filter((src) => branches[src].length > 0)
+        .map(
+          (src) => `select '${src}'::text as src, id, sum(1.0::float8 / (${tuning.rrfK} + r)) as s, array_agg(distinct via) as via
+                      from (${branches[src].join(' union all ')}) b group by id`
+        )
+      if (fusedParts.length === 0) return { hits: [], mode: vec ? 'hybrid' : 'keyword', engine: cands ? 'index' : 'sql', tookMs: 0 }
+      sql.add(`, fused as (${fusedParts.join(' union all ')})`)
+      sql.add(
+        `, top as (
+           select f.src, f.id, f.via, f.s * case when f.src = 'memory' then ${BOOST} else 1::float8 end as score
+             from fused f left join memories m on f.src = 'memory' and m.id = f.id
+            order by score desc limit ${input.k})`,
+        ...boostBindings(tuning)
       )
-    if (fusedParts.length === 0) return { hits: [], mode: vec ? 'hybrid' : 'keyword', engine: cands ? 'index' : 'sql', tookMs: 0 }
-    sql.add(`, fused as (${fusedParts.join(' union all ')})`)
-    sql.add(
-      `, top as (
-         select f.src, f.id, f.via,
-                f.s * case when f.src = 'memory' then
-                  1 + ?::float8 * exp(-date_part('epoch', now() - coalesce(m.last_accessed_at, m.created_at)) / 86400.0::float8 / ?::float8)
-                    + ?::float8 * m.importance
-                    + ?::float8 * ln(1 + least(m.access_count, 1000))::float8 / ln(1001::float8)
-                    + case when m.pinned then 0.2::float8 else 0::float8 end
-                else 1::float8 end as score
-           from fused f left join memories m on f.src = 'memory' and m.id = f.id
-          order by score desc limit ${input.k})`,
-      tuning.recencyWeight,
-      tuning.recencyDays,
-      tuning.importanceWeight,
-      tuning.accessWeight
-    )
-    sql.add(`, hl as (select coalesce(nullif(replace(q.tsq_user::text, ' & ', ' | '), ''), '''''')::tsquery as tsq_hl from q)`)
-    sql.add(`select t.src, t.id, t.score, t.via,
-                    coalesce(m.content, c.text, g.content) as text,
-                    case when t.src = 'document'
-                      then ts_headline('english', c.text, q.tsq_hl, 'StartSel=«, StopSel=», MaxWords=40, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "')
-                      -- Memories and messages are short: one cover, without fragment selection (~25 µs a row against ~330 µs in PGlite).
-                      else ts_headline('english', coalesce(m.content, g.content), q.tsq_hl, 'StartSel=«, StopSel=», MaxWords=40, MinWords=12') end as snippet,
-                    coalesce(m.created_at, c.created_at, g.created_at) as created_at,
-                    m.type, m.topics, m.importance, m.tier, m.pinned,
-                    d.id as document_id, d.name as document_name, c.page, c.char_start, c.char_end, c.chunk_index,
-                    g.session_id, se.title as session_title, g.role
-               from top t cross join hl q
-               left join memories m on t.src = 'memory' and m.id = t.id
-               left join document_chunks c on t.src = 'document' and c.id = t.id
-               left join documents d on d.id = c.document_id
-               left join messages g on t.src = 'message' and g.id = t.id
-               left join sessions se on se.id = g.session_id
-              order by t.score desc`)
+    }
+    addFinalSelect(sql)
 
     // Every branch is bounded by an index (GIN, HNSW, primary keys). Row estimates for
     // tsquery matches are poor, and a sequential scan applying @@ to every row costs
     // ~20 µs a row in WASM, so the planner is not given that choice.
     // The index path needs none of these unless it looks for typos (the trigram GIN index).
-    const settings = cands && !(useTrigram && want('memory')) ? [] : ['enable_seqscan = off']
+    const settings = compact ? [] : ['enable_seqscan = off']
     if (vparam && !cands) settings.push(`hnsw.ef_search = ${Math.max(10, Math.min(1000, Math.round(tuning.efSearch)))}`, 'hnsw.iterative_scan = relaxed_order')
     const rows = await runStatement<HitRow>(db, sql.toString(), sql.bindings, { settings, explain: !!process.env['ENGRAM_SEARCH_EXPLAIN'] })
 

@@ -1,0 +1,224 @@
+/**
+ * The in-process search candidate index (usearch HNSW + BM25 in a worker, fed by the
+ * search_changes triggers), against the real database and the real embedding pipeline:
+ * - it is built from the tables at profile open, and answers (`engine: 'index'`);
+ * - every write path reaches it before the next search (capture, embedding, edit,
+ *   archive/restore, delete/undo, a document's chunks, a bulk insert outside the services);
+ * - its vector candidates are the exact nearest neighbours (recall@10 against Postgres's
+ *   sequential scan), its keyword ranking is BM25 over the same lexemes;
+ * - filters the index does not know (archived, type, dates) still hold, through SQL;
+ * - phrase syntax and an unavailable index fall back to the all-SQL path.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { MODEL_FIXTURE, testCore, type TestCore } from '../helpers/core'
+import { BIG_SYNC, createCandidateIndex, decodeVector, parseTsvector } from '../../src/main/features/search/candidate-index'
+import { toVectorParam } from '../../src/main/db/vector'
+import { contentHash } from '../../src/main/features/memories/normalize'
+
+let core: TestCore
+const FILLER = 300
+
+async function ready(): Promise<void> {
+  const s = await core.services()
+  expect(await s.searchIndex?.whenBuilt()).toBe('ready')
+}
+
+const search = (query: string, extra: Record<string, unknown> = {}) => core.call('search:query', { query, k: 10, recordAccess: false, ...extra })
+
+beforeAll(async () => {
+  core = testCore({ modelDir: MODEL_FIXTURE })
+  await core.call('profiles:create', { name: 'Index' })
+  const s = await core.services()
+  // Rows that exist before the index is built (it is built from the tables at open).
+  const texts = Array.from({ length: FILLER }, (_, i) => `Filler note ${i}: the weekly review of project ${i % 17} and its open questions.`)
+  const vecs = await core.embedder.embed(texts)
+  await s.ctx.db('memories').insert(
+    texts.map((t, i) => ({ content: t, content_hash: contentHash(t), embedding: s.ctx.db.raw('?::vector', [toVectorParam(vecs[i] as Float32Array)]), embedding_dim: vecs.dim, embedding_model: vecs.model, embedding_status: 'ready' }))
+  )
+  // Reopen: the index reads them.
+  await core.profiles.close()
+  await ready()
+})
+afterAll(async () => core?.dispose())
+
+describe('search candidate index', () => {
+  it('is built from the tables at open and answers searches', async () => {
+    const s = await core.services()
+    const stats = await s.searchIndex?.stats()
+    expect(stats?.['memory']).toEqual({ rows: FILLER, vectors: FILLER, lexemes: expect.any(Number) })
+    const r = await search('weekly review of project 5')
+    expect(r.engine).toBe('index')
+    expect(r.mode).toBe('hybrid')
+    expect(r.hits.length).toBe(10)
+    expect(r.hits[0]?.text).toMatch(/project 5 /)
+    expect(r.hits[0]?.snippet).toMatch(/«review»/)
+  })
+
+  it('sees a capture at once, its vector once embedded, an edit, archive/restore and delete/undo', async () => {
+    const s = await core.services()
+    const { memory } = await core.call('memories:capture', { content: 'The quince jelly recipe needs three hours of simmering.' })
+    let r = await search('quince jelly')
+    expect(r.engine).toBe('index')
+    expect(r.hits[0]?.id).toBe(memory.id)
+    expect(r.hits[0]?.matchedBy).toContain('keyword')
+
+    await s.embeddingQueue.drain()
+    const [v] = await core.embedder.embed(['The quince jelly recipe needs three hours of simmering.'])
+    const near = await s.searchIndex?.query({ sources: ['memory'], vector: v ?? null, lexemes: [], k: 1, pending: 1 })
+    expect(near?.memory?.vector).toEqual([memory.id])
+
+    const edited = await core.call('memories:update', { id: memory.id, content: 'The medlar jelly recipe needs two hours of simmering.' })
+    r = await search('medlar')
+    expect(r.engine).toBe('index')
+    expect(r.hits[0]?.id).toBe(edited.id)
+    r = await search('quince')
+    expect(r.hits.some((h) => h.text.includes('quince'))).toBe(false) // the superseded version is not found
+
+    // Hybrid search always brings the nearest vectors too, so "not found" means not among the hits.
+    const found = async (q: string, extra: Record<string, unknown> = {}): Promise<boolean> => (await search(q, extra)).hits.some((h) => h.id === edited.id)
+    await core.call('memories:archive', { id: edited.id })
+    expect(await found('medlar')).toBe(false)
+    r = await search('medlar', { includeArchived: true })
+    expect(r.engine).toBe('index')
+    expect(r.hits[0]?.id).toBe(edited.id)
+    await core.call('memories:restore', { id: edited.id })
+    expect((await search('medlar')).hits[0]?.id).toBe(edited.id)
+
+    const { undoToken } = await core.call('memories:delete', { id: edited.id })
+    expect(await found('medlar')).toBe(false)
+    const stats = await s.searchIndex?.stats()
+    expect(stats?.['memory']?.rows).toBe(FILLER) // the deleted rows left the index, not only the results
+    await core.call('memories:undoDelete', { undoToken })
+    expect((await search('medlar')).hits[0]?.text).toMatch(/medlar/)
+  })
+
+  it('sees rows written outside the services (any writer: the triggers log them)', async () => {
+    const s = await core.services()
+    await s.ctx.db('memories').insert({ content: 'Written by raw SQL: the sloe gin is ready at Christmas.', content_hash: contentHash('sloe gin raw') })
+    const r = await search('sloe gin')
+    expect(r.engine).toBe('index')
+    expect(r.hits[0]?.text).toMatch(/sloe gin/)
+    await s.ctx.db('memories').where({ content_hash: contentHash('sloe gin raw') }).del()
+    expect((await search('sloe gin')).hits.some((h) => h.text.includes('sloe'))).toBe(false)
+  })
+
+  it('finds document chunks and chat messages too', async () => {
+    const s = await core.services()
+    const [doc] = await s.ctx.db('documents').insert({ name: 'Orchard.md', file_hash: 'x'.repeat(64), mime_type: 'text/markdown', size_bytes: 10, status: 'ready' }).returning('id')
+    await s.ctx.db('document_chunks').insert({ document_id: (doc as { id: string }).id, chunk_index: 0, text: 'Grafting the damson rootstock in early spring.', char_start: 0, char_end: 46, token_count: 9 })
+    // Documents only: with random-weight vectors, boosted memory neighbours outrank a one-list match.
+    const r = await search('damson rootstock', { sources: ['document'] })
+    expect(r.engine).toBe('index')
+    expect(r.hits.find((h) => h.source === 'document')?.text).toMatch(/damson rootstock/)
+    expect(r.hits.find((h) => h.source === 'document')?.matchedBy).toEqual(['keyword'])
+    // An archived document's chunks are filtered out in SQL, though the index still has them.
+    await s.ctx.db('documents').where({ id: (doc as { id: string }).id }).update({ archived_at: new Date() })
+    expect((await search('damson rootstock', { sources: ['document'] })).hits).toEqual([])
+
+    const [session] = await s.ctx.db('sessions').insert({ title: 'Orchard chat' }).returning('id')
+    const sessionId = (session as { id: string }).id
+    await s.ctx.db('messages').insert({ session_id: sessionId, seq: 1, role: 'user', content: 'When do mulberries ripen?' })
+    const m = await search('mulberries', { sources: ['message'] })
+    expect(m.engine).toBe('index')
+    expect(m.hits[0]?.text).toBe('When do mulberries ripen?')
+    // An answer still streaming is not searchable; once complete it is.
+    await s.ctx.db('messages').insert({ session_id: sessionId, seq: 2, role: 'assistant', content: 'Mulberries ripen', status: 'streaming' })
+    expect((await search('mulberries ripen', { sources: ['message'] })).hits.length).toBe(1)
+    await s.ctx.db('messages').where({ session_id: sessionId, seq: 2 }).update({ content: 'Mulberries ripen in July.', status: 'complete' })
+    expect((await search('mulberries ripen', { sources: ['message'] })).hits.map((h) => h.text).sort()).toEqual(['Mulberries ripen in July.', 'When do mulberries ripen?'])
+  })
+
+  it('returns the exact nearest neighbours (recall@10 against a sequential scan)', async () => {
+    const s = await core.services()
+    const queries = ['open questions of the review', 'project twelve', 'weekly notes', 'jelly', 'the questions we still have', 'review of the week']
+    const vecs = await core.embedder.embed(queries)
+    let hit = 0
+    for (const v of vecs) {
+      const fromIndex = (await s.searchIndex?.query({ sources: ['memory'], vector: v, lexemes: [], k: 10, pending: 1 }))?.memory?.vector ?? []
+      const exact = await s.ctx.db.transaction(async (trx) => {
+        await trx.raw('set local enable_indexscan = off')
+        return (await trx.raw("select id from memories where status in ('active', 'archived') and embedding is not null order by embedding <=> ?::vector limit 10", [toVectorParam(v)])).rows as Array<{ id: string }>
+      })
+      const truth = new Set(exact.map((x) => x.id))
+      hit += fromIndex.filter((id) => truth.has(id)).length
+    }
+    expect(hit / (vecs.length * 10)).toBeGreaterThanOrEqual(0.95)
+  })
+
+  it('keeps filters the index does not know: type, dates (a selective one falls back to SQL)', async () => {
+    await core.call('memories:capture', { content: 'Plum tree pruning happens in summer.', type: 'fact' })
+    await core.call('memories:capture', { content: 'Plum tree pruning: I prefer doing it in July.', type: 'preference' })
+    // Few candidates survive the type filter while the lists were full: the all-SQL path answers, completely.
+    const r = await search('plum tree pruning', { types: ['preference'], sources: ['memory'] })
+    expect(r.engine).toBe('sql')
+    expect(r.hits.map((h) => h.text)).toEqual(['Plum tree pruning: I prefer doing it in July.'])
+    // A filter most candidates pass stays on the index.
+    const recent = await search('plum tree pruning', { from: new Date(Date.now() - 86400_000).toISOString() })
+    expect(recent.engine).toBe('index')
+    expect(recent.hits.slice(0, 2).map((h) => h.text).sort()).toEqual(['Plum tree pruning happens in summer.', 'Plum tree pruning: I prefer doing it in July.'])
+    const future = await search('plum tree pruning', { from: new Date(Date.now() + 86400_000).toISOString() })
+    expect(future.hits).toEqual([])
+  })
+
+  it('applies a long change log (a bulk load) in the background, answering in SQL meanwhile', async () => {
+    const s = await core.services()
+    const before = (await s.searchIndex?.stats())?.['memory']?.rows ?? 0
+    const n = BIG_SYNC + 100
+    await s.ctx.db('memories').insert(Array.from({ length: n }, (_, i) => ({ content: `Bulk loaded line ${i} about the greengage harvest.`, content_hash: contentHash(`bulk ${i}`) })))
+    const first = await search('greengage harvest')
+    expect(first.engine).toBe('sql')
+    expect(first.hits.length).toBe(10)
+    await expect.poll(async () => (await search('greengage harvest')).engine).toBe('index')
+    expect((await s.searchIndex?.stats())?.['memory']?.rows).toBe(before + n)
+    await s.ctx.db('memories').where('content', 'like', 'Bulk loaded line %').del()
+    expect((await search('greengage')).hits.some((h) => h.text.includes('greengage'))).toBe(false)
+  })
+
+  it('takes phrases and exclusions to the all-SQL path', async () => {
+    const r = await search('"plum tree" -summer', { sources: ['memory'] })
+    expect(r.engine).toBe('sql')
+    expect(r.hits[0]?.text).toBe('Plum tree pruning: I prefer doing it in July.')
+    // The exclusion applies to words: the summer memory may still come as a vector neighbour, never as a keyword match.
+    expect(r.hits.find((h) => h.text === 'Plum tree pruning happens in summer.')?.matchedBy ?? []).not.toContain('keyword')
+  })
+
+  it('rebuilds itself after a change the triggers cannot see', async () => {
+    const s = await core.services()
+    // Anything still being applied in the background from earlier tests comes first.
+    await expect.poll(async () => (await search('plum tree pruning')).engine).toBe('index')
+    await s.ctx.db.raw("insert into search_changes (src, id) values ('*', '00000000-0000-0000-0000-000000000000')")
+    // This search takes the marker and starts a rebuild: it (and any during the rebuild) runs in SQL.
+    const during = await search('plum tree pruning')
+    expect(during.engine).toBe('sql')
+    expect(during.hits.length).toBeGreaterThan(0)
+    await ready()
+    expect((await search('plum tree pruning')).engine).toBe('index')
+  })
+})
+
+describe('search index: when it cannot run', () => {
+  it('leaves search to SQL when its worker fails to start', async () => {
+    const s = await core.services()
+    const broken = createCandidateIndex({ db: s.ctx.db, workerPath: '/nonexistent/search-index.worker.mjs' })
+    expect(await broken.whenBuilt()).toBe('failed')
+    expect(await broken.query({ sources: ['memory'], vector: null, lexemes: ['plum'], k: 5, pending: 0 })).toBeNull()
+    await broken.close()
+  })
+})
+
+describe('search index: decoding', () => {
+  it('reads the tsvector text form: lexemes, quotes, positions and weights', () => {
+    expect(parseTsvector("'garden':1,5,9 'o''brien':3A 'plain'")).toEqual({ lexemes: ['garden', "o'brien", 'plain'], tfs: [3, 1, 1] })
+    expect(parseTsvector('')).toEqual({ lexemes: [], tfs: [] })
+  })
+
+  it("reads pgvector's binary send format and refuses a short buffer", () => {
+    const b = Buffer.alloc(4 + 8)
+    b.writeUInt16BE(2, 0)
+    b.writeFloatBE(0.5, 4)
+    b.writeFloatBE(-1, 8)
+    expect([...(decodeVector(b) ?? [])]).toEqual([0.5, -1])
+    expect(decodeVector(Buffer.alloc(6, 0).fill(9, 0, 1))).toBeNull()
+    expect(decodeVector(null)).toBeNull()
+  })
+})
