@@ -52,7 +52,7 @@ const CRANFIELD = resolve(import.meta.dirname, '..', '..', 'shared', 'datasets',
 export const COMPOSE_BASE = 4000
 
 
-function cranfieldSentences(): string[] {
+export function cranfieldSentences(): string[] {
   const out: string[] = []
   const seen = new Set<string>()
   for (const line of readFileSync(CRANFIELD, 'utf8').split('\n')) {
