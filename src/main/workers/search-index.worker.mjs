@@ -49,33 +49,48 @@ const EXPANSION_SEARCH = 256
 /** Batches at least this large are added on two threads (the initial build); smaller ones on one. */
 const BULK = 256
 
-/** A growable posting list: slot, the slot's generation when added, term frequency. */
+/**
+ * A growable posting list: slot, the slot's generation when added, term frequency, and the
+ * BM25 term weight tf·(k1+1) / (tf + k1·(1 − b + b·dl/avgdl)) precomputed with the source's
+ * current avgdl (recomputed when avgdl drifts), so a query only multiplies by idf.
+ */
 class Postings {
   constructor() {
     this.n = 0
     this.slots = new Int32Array(4)
     this.gens = new Uint32Array(4)
     this.tfs = new Uint16Array(4)
+    this.w = new Float32Array(4)
   }
 
   /**
    * @param {number} slot
    * @param {number} gen
    * @param {number} tf
+   * @param {number} w
    */
-  push(slot, gen, tf) {
+  push(slot, gen, tf, w) {
     if (this.n === this.slots.length) {
       const size = this.n * 2
       const s = new Int32Array(size); s.set(this.slots); this.slots = s
       const g = new Uint32Array(size); g.set(this.gens); this.gens = g
       const t = new Uint16Array(size); t.set(this.tfs); this.tfs = t
+      const w = new Float32Array(size); w.set(this.w); this.w = w
     }
     this.slots[this.n] = slot
     this.gens[this.n] = gen
     this.tfs[this.n] = Math.min(65535, tf)
+    this.w[this.n] = w
     this.n++
   }
 }
+
+/**
+ * @param {number} tf
+ * @param {number} dl
+ * @param {number} avgdl
+ */
+const termWeight = (tf, dl, avgdl) => (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * dl) / avgdl))
 
 class SourceIndex {
   constructor() {
@@ -104,6 +119,8 @@ class SourceIndex {
     this.sumDl = 0
     this.postingCount = 0
     this.stalePostings = 0
+    /** The avgdl the postings' weights were computed with. */
+    this.weightAvgdl = 0
     /** @type {Map<number, import('usearch').Index>} */
     this.vectors = new Map()
     /** @type {Float64Array} scratch scores, by slot */
@@ -187,11 +204,14 @@ class SourceIndex {
     }
     const g = this.gen[slot] ?? 0
     const lex = new Int32Array(lexemes.length)
+    if (this.weightAvgdl === 0) this.weightAvgdl = Math.max(1, lexemes.length)
+    const dl = Math.min(65535, lexemes.length)
     for (let i = 0; i < lexemes.length; i++) {
       const l = this.lexeme(/** @type {string} */ (lexemes[i]))
       lex[i] = l
       const list = /** @type {Postings} */ (this.postings[l])
-      list.push(slot, g, tfs[i] ?? 1)
+      const tf = tfs[i] ?? 1
+      list.push(slot, g, tf, termWeight(tf, dl, this.weightAvgdl))
       if ((this.df[l] ?? 0) === 0) this.distinct++
       this.df[l] = (this.df[l] ?? 0) + 1
     }
@@ -223,6 +243,17 @@ class SourceIndex {
     index.add(keys, vectors, slots.length >= BULK ? 2 : 1)
   }
 
+  /** Recompute the postings' weights once avgdl has moved more than 10% from theirs. */
+  maybeReweight() {
+    if (this.live === 0) return
+    const avgdl = Math.max(1, this.sumDl / this.live)
+    if (Math.abs(avgdl - this.weightAvgdl) <= 0.1 * this.weightAvgdl) return
+    this.weightAvgdl = avgdl
+    for (const p of this.postings) {
+      for (let i = 0; i < p.n; i++) p.w[i] = termWeight(/** @type {number} */ (p.tfs[i]), this.dl[/** @type {number} */ (p.slots[i])] ?? 0, avgdl)
+    }
+  }
+
   /** Rebuild the postings without stale entries once they outnumber the live ones. */
   maybeCompact() {
     if (this.stalePostings < 10000 || this.stalePostings < this.postingCount - this.stalePostings) return
@@ -232,7 +263,7 @@ class SourceIndex {
       const q = new Postings()
       for (let i = 0; i < p.n; i++) {
         const s = /** @type {number} */ (p.slots[i])
-        if (p.gens[i] === this.gen[s]) q.push(s, /** @type {number} */ (p.gens[i]), /** @type {number} */ (p.tfs[i]))
+        if (p.gens[i] === this.gen[s]) q.push(s, /** @type {number} */ (p.gens[i]), /** @type {number} */ (p.tfs[i]), /** @type {number} */ (p.w[i]))
       }
       this.postings[l] = q
       count += q.n
@@ -251,8 +282,10 @@ class SourceIndex {
     const uniq = [...new Set(lexemes)]
     if (uniq.length === 0 || this.live === 0) return { ids: [], all: 0 }
     const n = this.live
-    const avgdl = Math.max(1, this.sumDl / n)
     const scores = this.scores
+    const gen = this.gen
+    // "Rows matching every lexeme" decides the typo search, which only short queries use.
+    const countAll = uniq.length <= 3
     const hits = this.hits
     /** @type {number[]} */
     const touched = []
@@ -263,21 +296,20 @@ class SourceIndex {
       const df = this.df[l] ?? 0
       if (df === 0) continue
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5))
-      const { slots, gens, tfs } = p
+      const { slots, gens, w } = p
       for (let i = 0; i < p.n; i++) {
         const s = /** @type {number} */ (slots[i])
-        if (gens[i] !== this.gen[s]) continue
-        const tf = /** @type {number} */ (tfs[i])
-        const add = (idf * (tf * (K1 + 1))) / (tf + K1 * (1 - B + (B * (this.dl[s] ?? 0)) / avgdl))
-        if (hits[s] === 0) touched.push(s)
-        hits[s] = (hits[s] ?? 0) + 1
-        scores[s] = (scores[s] ?? 0) + add
+        if (gens[i] !== gen[s]) continue
+        const prev = /** @type {number} */ (scores[s])
+        if (prev === 0) touched.push(s)
+        scores[s] = prev + idf * /** @type {number} */ (w[i])
+        if (countAll) hits[s] = /** @type {number} */ (hits[s]) + 1
       }
     }
     const top = topK(touched, scores, k)
-    let all = 0
+    let all = countAll ? 0 : Number.MAX_SAFE_INTEGER
     for (const s of touched) {
-      if (hits[s] === uniq.length) all++
+      if (countAll && hits[s] === uniq.length) all++
       scores[s] = 0
       hits[s] = 0
     }
@@ -310,36 +342,54 @@ class SourceIndex {
  * @param {number} k
  */
 function topK(slots, scores, k) {
-  /** @type {number[]} */
-  const heap = []
-  /** @type {(a: number, b: number) => boolean} */
-  const worse = (a, b) => (scores[a] ?? 0) < (scores[b] ?? 0) || ((scores[a] ?? 0) === (scores[b] ?? 0) && a > b)
-  /** @param {number} i */
-  const up = (i) => {
-    while (i > 0) {
-      const p = (i - 1) >> 1
-      if (!worse(/** @type {number} */ (heap[i]), /** @type {number} */ (heap[p]))) break
-      ;[heap[i], heap[p]] = [/** @type {number} */ (heap[p]), /** @type {number} */ (heap[i])]
-      i = p
-    }
+  // A min-heap of the best k (ties: the lower slot is better), inline comparisons: this runs
+  // over every matching row (tens of thousands at 100k).
+  const heap = new Int32Array(Math.min(k, slots.length))
+  let size = 0
+  /** @type {(a: number, b: number) => boolean} a ranks below b */
+  const below = (a, b) => {
+    const sa = /** @type {number} */ (scores[a])
+    const sb = /** @type {number} */ (scores[b])
+    return sa < sb || (sa === sb && a > b)
   }
   /** @param {number} i */
   const down = (i) => {
     for (;;) {
-      const l = 2 * i + 1, r = l + 1
+      const l = 2 * i + 1
+      const r = l + 1
       let m = i
-      if (l < heap.length && worse(/** @type {number} */ (heap[l]), /** @type {number} */ (heap[m]))) m = l
-      if (r < heap.length && worse(/** @type {number} */ (heap[r]), /** @type {number} */ (heap[m]))) m = r
+      if (l < size && below(/** @type {number} */ (heap[l]), /** @type {number} */ (heap[m]))) m = l
+      if (r < size && below(/** @type {number} */ (heap[r]), /** @type {number} */ (heap[m]))) m = r
       if (m === i) return
-      ;[heap[i], heap[m]] = [/** @type {number} */ (heap[m]), /** @type {number} */ (heap[i])]
+      const t = /** @type {number} */ (heap[i])
+      heap[i] = /** @type {number} */ (heap[m])
+      heap[m] = t
       i = m
     }
   }
   for (const s of slots) {
-    if (heap.length < k) { heap.push(s); up(heap.length - 1) }
-    else if (worse(/** @type {number} */ (heap[0]), s)) { heap[0] = s; down(0) }
+    if (size < heap.length) {
+      let i = size++
+      heap[i] = s
+      while (i > 0) {
+        const p = (i - 1) >> 1
+        if (!below(/** @type {number} */ (heap[i]), /** @type {number} */ (heap[p]))) break
+        const t = /** @type {number} */ (heap[i])
+        heap[i] = /** @type {number} */ (heap[p])
+        heap[p] = t
+        i = p
+      }
+    } else if (size > 0) {
+      const min = /** @type {number} */ (heap[0])
+      const sm = /** @type {number} */ (scores[min])
+      const ss = /** @type {number} */ (scores[s])
+      if (ss > sm || (ss === sm && s < min)) {
+        heap[0] = s
+        down(0)
+      }
+    }
   }
-  return heap.sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0))
+  return [...heap.subarray(0, size)].sort((a, b) => (below(a, b) ? 1 : below(b, a) ? -1 : 0))
 }
 
 /** @type {Map<string, SourceIndex>} */
@@ -379,6 +429,7 @@ port.on('message', (msg) => {
           s.addVectors(g.slots, vectors, dim)
         }
         s.maybeCompact()
+        s.maybeReweight()
         return
       }
       case 'remove': {

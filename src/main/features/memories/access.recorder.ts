@@ -13,6 +13,9 @@ export interface AccessRecorder {
   close(): Promise<void>
 }
 
+/** Rows per update statement when flushing. */
+const FLUSH_SLICE = 50
+
 export function createAccessRecorder(db: Knex, flushMs = 2000): AccessRecorder {
   const pending = new Map<string, { n: number; at: Date }>()
   let timer: NodeJS.Timeout | null = null
@@ -26,12 +29,17 @@ export function createAccessRecorder(db: Knex, flushMs = 2000): AccessRecorder {
     if (pending.size === 0) return
     const batch = [...pending.entries()]
     pending.clear()
-    await db.raw(
-      `update memories m set access_count = m.access_count + v.n, last_accessed_at = greatest(m.last_accessed_at, v.at)
-         from (select unnest(?::uuid[]) as id, unnest(?::int[]) as n, unnest(?::timestamptz[]) as at) v
-        where m.id = v.id`,
-      [batch.map(([id]) => id), batch.map(([, v]) => v.n), batch.map(([, v]) => v.at.toISOString())]
-    )
+    // In slices: PGlite runs one statement at a time, and a search arriving mid-flush waits
+    // for one slice (~50 rows), not for a thousand.
+    for (let i = 0; i < batch.length; i += FLUSH_SLICE) {
+      const slice = batch.slice(i, i + FLUSH_SLICE)
+      await db.raw(
+        `update memories m set access_count = m.access_count + v.n, last_accessed_at = greatest(m.last_accessed_at, v.at)
+           from (select unnest(?::uuid[]) as id, unnest(?::int[]) as n, unnest(?::timestamptz[]) as at) v
+          where m.id = v.id`,
+        [slice.map(([id]) => id), slice.map(([, v]) => v.n), slice.map(([, v]) => v.at.toISOString())]
+      )
+    }
   }
 
   return {

@@ -239,7 +239,9 @@ export function createCandidateIndex({ db, logger, workerPath }: { db: Knex; log
       if (state !== 'ready' || bigSync) return null
       try {
         if (q.pending > BIG_SYNC) {
-          bigSync = sync().finally(() => (bigSync = null))
+          bigSync = sync()
+            .catch((e: unknown) => fail(e instanceof Error ? e.message : String(e)))
+            .finally(() => (bigSync = null))
           return null
         }
         if (q.pending > 0) await sync()

@@ -181,8 +181,12 @@ export function shapeQuery(lexemes: string[], stats: TermStats | null): ShapedQu
 }
 
 const USER_SYNTAX = /["']|(^|\s)-\w|\bor\b/i
-/** Phrases and exclusions: what the index's BM25 cannot express (an OR it can: it ranks any-term matches). */
-const PHRASE_OR_EXCLUSION = /["']|(^|\s)-\w/
+/**
+ * Phrases and exclusions: what the index's BM25 cannot express (an OR it can: it ranks
+ * any-term matches). Only double quotes make a phrase in websearch syntax; an apostrophe
+ * ("Reynolds' number") does not.
+ */
+const PHRASE_OR_EXCLUSION = /"|(^|\s)-\w/
 
 async function termStats(db: Knex, table: string, cache: Map<string, TermStats>): Promise<TermStats | null> {
   const hit = cache.get(table)
@@ -313,7 +317,6 @@ export function createSearchService({
     const [guessed, { tuning, lexemes, activeDim, pending }] = await Promise.all([queryVector(input.query, guess), loadQueryContext(db, input.query)])
     knownSpace = activeDim
     spaceOfLastVector = activeDim
-    const tA = performance.now()
     const vec = guessed && guess !== activeDim ? await queryVector(input.query, activeDim) : guessed
     const userSyntax = USER_SYNTAX.test(input.query)
     const k1 = Math.max(50, input.k * 5)
@@ -334,7 +337,6 @@ export function createSearchService({
     const vparam = vec ? toVectorParam(vec) : null
     const vt = `vector(${dim})`
 
-    const tB = performance.now()
     const sql = new Sql()
     sql.add(`with q as (select websearch_to_tsquery('english', ?) as tsq_user)`, input.query)
     /** Filters per source, with their bindings. */
@@ -499,7 +501,6 @@ export function createSearchService({
     if (vparam && !cands) settings.push(`hnsw.ef_search = ${Math.max(10, Math.min(1000, Math.round(tuning.efSearch)))}`, 'hnsw.iterative_scan = relaxed_order')
     const rows = await runStatement<HitRow>(db, sql.toString(), sql.bindings, { settings, explain: !!process.env['ENGRAM_SEARCH_EXPLAIN'] })
 
-    if (process.env['TIMING']) console.error('T', (tA - t0).toFixed(1), (tB - tA).toFixed(1), (performance.now() - tB).toFixed(1))
     const hits: SearchHit[] = rows.map((r): SearchHit => ({
       source: r.src,
       id: r.id,
