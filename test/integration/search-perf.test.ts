@@ -1,6 +1,7 @@
 /**
  * How search runs, not how fast (speed is in bench/suites/search.ts): one named prepared
- * statement per query shape, executed with a generic plan (planned once, not per query), a
+ * statement per query shape, executed with a generic plan (planned once, not per query, on
+ * the all-SQL path; after five runs on the index path, which is one round trip), a
  * new shape (a filter, keyword-only) gets its own statement, the `set local`s do not leak
  * out of the search's transaction, and repeated queries reuse the query vector.
  * Real PGlite, RANDOM-WEIGHTS MiniLM fixture.
@@ -32,24 +33,48 @@ describe('search statement', () => {
     expect(statementName('select 1')).not.toBe(statementName('select 2'))
   })
 
-  it('plans once per shape and executes the generic plan for other queries of that shape', async () => {
+  it('all-SQL path: plans once per shape and executes the generic plan for other queries of that shape', async () => {
+    await core.profiles.close()
+    process.env['ENGRAM_SEARCH_INDEX'] = 'off'
+    try {
+      const before = await prepared()
+      const queries = ['garden key', 'dentist thursday', 'hose leak', 'blue pot shed']
+      for (const query of queries) {
+        const r = await core.call('search:query', { query, recordAccess: false })
+        expect(r.engine).toBe('sql')
+        expect(r.mode).toBe('hybrid')
+        expect(r.hits.length).toBeGreaterThan(0)
+      }
+      const after = await prepared()
+      const fresh = after.filter((p) => !before.some((b) => b.name === p.name))
+      expect(fresh).toHaveLength(1)
+      expect(Number(fresh[0]?.generic_plans)).toBe(queries.length)
+      expect(Number(fresh[0]?.custom_plans)).toBe(0)
+
+      // A filter is another shape: another statement, and the filter holds.
+      const filtered = await core.call('search:query', { query: 'garden', topics: ['home'], types: ['note'], recordAccess: false })
+      expect((await prepared()).length).toBe(after.length + 1)
+      expect(filtered.hits.every((h) => h.source === 'memory')).toBe(true)
+    } finally {
+      delete process.env['ENGRAM_SEARCH_INDEX']
+      await core.profiles.close()
+    }
+  })
+
+  it('index path: one named statement per shape, which Postgres moves to its generic plan after five runs', async () => {
+    expect(await (await core.services()).searchIndex?.whenBuilt()).toBe('ready')
     const before = await prepared()
-    const queries = ['garden key', 'dentist thursday', 'hose leak', 'blue pot shed']
+    const queries = ['garden key', 'dentist thursday', 'hose leak', 'blue pot shed', 'garden hose', 'shed key', 'thursday appointment', 'blue tap']
     for (const query of queries) {
       const r = await core.call('search:query', { query, recordAccess: false })
-      expect(r.mode).toBe('hybrid')
+      expect(r.engine).toBe('index')
       expect(r.hits.length).toBeGreaterThan(0)
     }
-    const after = await prepared()
-    const fresh = after.filter((p) => !before.some((b) => b.name === p.name))
+    const fresh = (await prepared()).filter((p) => !before.some((b) => b.name === p.name))
     expect(fresh).toHaveLength(1)
-    expect(Number(fresh[0]?.generic_plans)).toBe(queries.length)
-    expect(Number(fresh[0]?.custom_plans)).toBe(0)
-
-    // A filter is another shape: another statement, and the filter holds.
-    const filtered = await core.call('search:query', { query: 'garden', topics: ['home'], types: ['note'], recordAccess: false })
-    expect((await prepared()).length).toBe(after.length + 1)
-    expect(filtered.hits.every((h) => h.source === 'memory')).toBe(true)
+    expect(Number(fresh[0]?.custom_plans)).toBeLessThanOrEqual(5)
+    expect(Number(fresh[0]?.generic_plans)).toBe(queries.length - Number(fresh[0]?.custom_plans))
+    expect(Number(fresh[0]?.generic_plans)).toBeGreaterThan(0)
   })
 
   it('keeps its settings inside its own transaction', async () => {

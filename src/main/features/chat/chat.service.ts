@@ -333,6 +333,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
         messageId: job.messageId,
         signal,
         onRequestSent: () => {
+          deps.kickEmbeddings()
           for (const l of requestListeners) l({ messageId: job.messageId, sessionId, promptTokens: prompt.promptTokens, sources: prompt.sources.length, retrievalMs })
         },
         onToken: (delta) => {
@@ -583,7 +584,8 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
         }
         throw err
       }
-      deps.kickEmbeddings()
+      // The question is embedded (for later searches) once its answer's request has left or
+      // the answer is settled, not now: the embedder and the database are what retrieval needs.
       const reply = await answer(user, null)
       return turn(user.session_id, user, reply)
     },

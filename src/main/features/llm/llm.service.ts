@@ -184,20 +184,21 @@ export function createLlmService(o: LlmServiceOptions): LlmService {
     })
   }
 
-  async function profileSettings(): Promise<{ baseUrl: string | null; model: string | null; temperature: number | null }> {
-    const [b, m, t] = await Promise.all([o.settings.get(LLM_KEYS.baseUrl), o.settings.get(LLM_KEYS.model), o.settings.get(LLM_KEYS.temperature)])
-    return { baseUrl: str(b?.value), model: str(m?.value), temperature: num(t?.value) }
+  /** The endpoint settings and the origin the stored key belongs to: one settings read. */
+  async function profileSettings(): Promise<{ baseUrl: string | null; model: string | null; temperature: number | null; keyOrigin: string | null }> {
+    const m = await o.settings.getMany([LLM_KEYS.baseUrl, LLM_KEYS.model, LLM_KEYS.temperature, LLM_KEYS.apiKeyOrigin])
+    const baseUrl = str(m.get(LLM_KEYS.baseUrl)?.value)
+    return { baseUrl, model: str(m.get(LLM_KEYS.model)?.value), temperature: num(m.get(LLM_KEYS.temperature)?.value), keyOrigin: str(m.get(LLM_KEYS.apiKeyOrigin)?.value) ?? originOf(baseUrl) }
   }
 
   /** The origin the stored key was saved for (the configured endpoint's, for a key saved without one). */
   async function keyOrigin(): Promise<string | null> {
-    const [origin, base] = await Promise.all([o.settings.get(LLM_KEYS.apiKeyOrigin), o.settings.get(LLM_KEYS.baseUrl)])
-    return str(origin?.value) ?? originOf(str(base?.value))
+    return (await profileSettings()).keyOrigin
   }
 
   /** The stored key, only when it belongs to this endpoint's server. */
-  async function keyFor(baseUrl: string): Promise<string | null> {
-    return (await keyOrigin()) === originOf(baseUrl) ? o.secrets.get(API_KEY_SECRET) : null
+  async function keyFor(baseUrl: string, origin?: string | null): Promise<string | null> {
+    return (origin !== undefined ? origin : await keyOrigin()) === originOf(baseUrl) ? o.secrets.get(API_KEY_SECRET) : null
   }
 
   async function detectOllama(): Promise<LlmStatus['ollama']> {
@@ -231,7 +232,7 @@ export function createLlmService(o: LlmServiceOptions): LlmService {
       return {
         baseUrl: p.baseUrl,
         model,
-        apiKey: await keyFor(p.baseUrl),
+        apiKey: await keyFor(p.baseUrl, p.keyOrigin),
         temperature: num(session?.temperature) ?? p.temperature
       }
     },
@@ -369,7 +370,7 @@ export function createLlmService(o: LlmServiceOptions): LlmService {
     async status() {
       const p = await profileSettings()
       // With an endpoint: is there a key for it? Turned off: is a key kept at all?
-      const stored = p.baseUrl === null || (await keyOrigin()) === originOf(p.baseUrl) ? await o.secrets.storedKind(API_KEY_SECRET) : null
+      const stored = p.baseUrl === null || p.keyOrigin === originOf(p.baseUrl) ? await o.secrets.storedKind(API_KEY_SECRET) : null
       const configured = p.baseUrl !== null && p.model !== null
       return {
         configured,

@@ -18,6 +18,12 @@ export const settingsRepository = {
     return row ? toSetting(row) : null
   },
 
+  /** Several settings in one round trip, by key (absent keys are missing from the map). */
+  async getMany(db: Db, keys: string[]): Promise<Map<string, Setting>> {
+    const rows = (await db('settings').whereIn('key', keys)) as SettingRow[]
+    return new Map(rows.map((r) => [r.key, toSetting(r)]))
+  },
+
   async list(db: Db): Promise<Setting[]> {
     return ((await db('settings').orderBy('key')) as SettingRow[]).map(toSetting)
   },

@@ -5,6 +5,8 @@ import { settingsRepository as repo } from './settings.repository'
 
 export interface SettingsService {
   get(key: string): Promise<Setting | null>
+  /** Several settings in one round trip (absent keys are missing from the map). */
+  getMany(keys: string[]): Promise<Map<string, Setting>>
   list(): Promise<Setting[]>
   set(key: string, value: SettingValue, source?: string): Promise<Setting>
   history(opts: { key?: string | undefined; limit: number }): Promise<SettingChange[]>
@@ -13,6 +15,7 @@ export interface SettingsService {
 export function createSettingsService({ db }: { db: Knex }): SettingsService {
   return {
     get: (key) => repo.get(db, key),
+    getMany: (keys) => repo.getMany(db, keys),
     list: () => repo.list(db),
     set: (key, value, source = 'app') =>
       db.transaction(async (trx) => {
