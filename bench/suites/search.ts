@@ -150,7 +150,7 @@ export const suite: BenchSuite = {
         const state = await reopened.searchIndex?.whenBuilt()
         if (state !== 'ready') throw new Error(`search index ${state}`)
         out[`search.index_build_s@${n}`] = { value: round((performance.now() - tBuild) / 1000, 1), unit: 's', note: 'reopen the profile until the in-process index is ready (read every row; HNSW f16 + BM25 in the index thread, batches added on two threads)' }
-        out[`search.index_rss_mb@${n}`] = { value: round((process.memoryUsage().rss - rss0) / 1e6, 0), unit: 'MB', note: 'process RSS after reopening with the index, minus before' }
+        out[`search.index_rss_mb@${n}`] = { value: round((process.memoryUsage().rss - rss0) / 1e6, 0), unit: 'MB', note: 'process RSS after reopening with the index, minus before (crude: includes garbage not yet collected; can come out negative)' }
         const lat = await searchLatency(core, queries, warmup)
         if (lat.sql > 0) process.stdout.write(`    ${lat.sql} of ${queries.length} searches ran all in SQL (phrase/exclusion syntax or filtered fallback)\n`)
         out[`search.hybrid_p50_ms@${n}`] = { value: round(lat.p50, 1), unit: 'ms', note: `100 Cranfield queries (${lat.sql} answered all in SQL), none seen before; query embedding + index candidates + one SQL${composed ? `; ${COMPOSE_BASE} embedded sentences composed into ${n} memories (see bench/suites/search.ts)` : ''}` }
