@@ -306,7 +306,7 @@ class SourceIndex {
         if (countAll) hits[s] = /** @type {number} */ (hits[s]) + 1
       }
     }
-    const top = topK(touched, scores, k)
+    const top = topK(touched, scores, k, this.ids)
     let all = countAll ? 0 : Number.MAX_SAFE_INTEGER
     for (const s of touched) {
       if (countAll && hits[s] === uniq.length) all++
@@ -336,21 +336,23 @@ class SourceIndex {
 }
 
 /**
- * The k highest-scoring slots, best first (ties: lower slot first), with a bounded min-heap.
+ * The k highest-scoring slots, best first, with a bounded min-heap. Ties go to the smaller
+ * id, not the smaller slot: slots depend on the order rows arrived, and a profile copied by
+ * export/import must rank like the original.
  * @param {number[]} slots
  * @param {Float64Array} scores
  * @param {number} k
+ * @param {(string | null)[]} ids
  */
-function topK(slots, scores, k) {
-  // A min-heap of the best k (ties: the lower slot is better), inline comparisons: this runs
-  // over every matching row (tens of thousands at 100k).
+function topK(slots, scores, k, ids) {
+  // Inline comparisons: this runs over every matching row (tens of thousands at 100k).
   const heap = new Int32Array(Math.min(k, slots.length))
   let size = 0
   /** @type {(a: number, b: number) => boolean} a ranks below b */
   const below = (a, b) => {
     const sa = /** @type {number} */ (scores[a])
     const sb = /** @type {number} */ (scores[b])
-    return sa < sb || (sa === sb && a > b)
+    return sa < sb || (sa === sb && /** @type {string} */ (ids[a]) > /** @type {string} */ (ids[b]))
   }
   /** @param {number} i */
   const down = (i) => {
@@ -383,7 +385,7 @@ function topK(slots, scores, k) {
       const min = /** @type {number} */ (heap[0])
       const sm = /** @type {number} */ (scores[min])
       const ss = /** @type {number} */ (scores[s])
-      if (ss > sm || (ss === sm && s < min)) {
+      if (ss > sm || (ss === sm && /** @type {string} */ (ids[s]) < /** @type {string} */ (ids[min]))) {
         heap[0] = s
         down(0)
       }

@@ -411,7 +411,7 @@ export function createSearchService({
       sql.add(`, top as (
                  select src, id, s * boost as score,
                         array_remove(array[case when kr is not null then 'keyword' end, case when vr is not null then 'vector' end], null) as via
-                   from ranked order by score desc limit ${input.k})`)
+                   from ranked order by score desc, src, id limit ${input.k})`)
     } else {
       for (const s of sources) {
         if (!want(s.src)) continue
