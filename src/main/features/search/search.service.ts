@@ -356,6 +356,13 @@ export function createSearchService({
     if (input.to) msgFilter.add('and g.created_at <= ?', input.to)
 
     const branches: Record<SearchSource, string[]> = { memory: [], document: [], message: [] }
+    /** The pg_trgm word-similarity branch over memories (typos), when `gate` (SQL, no bindings) holds. */
+    const addTypoBranch = (gate: string, f: Sql): void => {
+      sql.add(`, t_m as (select id, row_number() over (order by sim desc) as r from (
+                 select m.id, word_similarity(?, m.content) as sim from memories m
+                  where ${gate} and ? <% m.content and ${f} order by sim desc limit ${k1}) x)`, input.query, input.query, ...f.bindings)
+      branches.memory.push(`select id, r, 'typo' as via from t_m`)
+    }
     const sources: Array<{ src: SearchSource; table: string; alias: string; text: string; from: string; filter: Sql }> = [
       { src: 'memory', table: 'memories', alias: 'm', text: 'm.content', from: 'memories m', filter: memFilter },
       { src: 'document', table: 'document_chunks', alias: 'c', text: 'c.text', from: 'document_chunks c join documents d on d.id = c.document_id', filter: docFilter },
@@ -428,12 +435,8 @@ export function createSearchService({
           sql.add(`, k_${a} as (select ${a}.id, row_number() over (order by x.r) as r from ${s.from}
                      join unnest(?::uuid[]) with ordinality x(id, r) on x.id = ${a}.id where ${f})`, c.keyword, ...f.bindings)
           branches[s.src].push(`select id, r, 'keyword' as via from k_${a}`)
-          if (s.src === 'memory' && useTrigram) {
-            sql.add(`, t_m as (select id, row_number() over (order by sim desc) as r from (
-                       select m.id, word_similarity(?, m.content) as sim from memories m
-                        where ?::int < ${input.k} and ? <% m.content and ${f} order by sim desc limit ${k1}) x)`, input.query, c.all, input.query, ...f.bindings)
-            branches.memory.push(`select id, r, 'typo' as via from t_m`)
-          }
+          // Only a typo-eligible query comes here (typoNeeded: the index found fewer than k rows with every word).
+          if (s.src === 'memory' && useTrigram) addTypoBranch('true', f)
           continue
         }
         if (vparam) {
@@ -468,12 +471,7 @@ export function createSearchService({
                      join unnest(?::text[], ?::float8[]) w(lexeme, idf) on w.lexeme = u.lexeme
                     group by x.id order by bm desc limit ${k1}) z)`, avgdl, uniq, uniq, bm25Idf(uniq, stats))
         branches[s.src].push(`select id, r, 'keyword' as via from k_${a}`)
-        if (s.src === 'memory' && useTrigram) {
-          sql.add(`, t_m as (select id, row_number() over (order by sim desc) as r from (
-                     select m.id, word_similarity(?, m.content) as sim from memories m
-                      where (select count(*) from ka_m) < ${input.k} and ? <% m.content and ${f} order by sim desc limit ${k1}) x)`, input.query, input.query, ...f.bindings)
-          branches.memory.push(`select id, r, 'typo' as via from t_m`)
-        }
+        if (s.src === 'memory' && useTrigram) addTypoBranch(`(select count(*) from ka_m) < ${input.k}`, f)
       }
       const fusedParts = (Object.keys(branches) as SearchSource[])
         .filter((src) => branches[src].length > 0)
