@@ -17,7 +17,7 @@ import type { Knex } from 'knex'
  * - A change the triggers cannot see (the re-embed's column swap) logs src '*', which
  *   makes the index rebuild itself from the tables.
  */
-const TABLES: Array<{ table: string; src: string; changed: string }> = [
+export const TABLES: Array<{ table: string; src: string; changed: string }> = [
   { table: 'memories', src: 'memory', changed: 'new.content is distinct from old.content or new.status is distinct from old.status' },
   { table: 'document_chunks', src: 'document', changed: 'new.text is distinct from old.text' },
   {
@@ -26,7 +26,7 @@ const TABLES: Array<{ table: string; src: string; changed: string }> = [
     changed: "new.status <> 'streaming' and (new.content is distinct from old.content or new.status is distinct from old.status or new.superseded_at is distinct from old.superseded_at)"
   }
 ]
-const VECTOR_CHANGED = 'new.embedding_dim is distinct from old.embedding_dim or new.embedding is distinct from old.embedding'
+export const VECTOR_CHANGED = 'new.embedding_dim is distinct from old.embedding_dim or new.embedding is distinct from old.embedding'
 
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(`

@@ -25,6 +25,7 @@ import * as m1600 from './20261122001600_chat_answers'
 import * as m1800 from './20261122001800_workflows_archives'
 import * as m2050 from './20261122002050_embedding_backlog'
 import * as m2100 from './20261122002100_search_changes'
+import * as m2200 from './20261122002200_search_meta'
 
 export interface MigrationModule {
   up(knex: Knex): Promise<void>
@@ -52,5 +53,6 @@ export const migrations: ReadonlyArray<readonly [name: string, module: Migration
   ['20261122001600_chat_answers', m1600],
   ['20261122001800_workflows_archives', m1800],
   ['20261122002050_embedding_backlog', m2050],
-  ['20261122002100_search_changes', m2100]
+  ['20261122002100_search_changes', m2100],
+  ['20261122002200_search_meta', m2200]
 ]

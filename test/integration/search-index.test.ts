@@ -3,15 +3,17 @@
  * search_changes triggers), against the real database and the real embedding pipeline:
  * - it is built from the tables at profile open, and answers (`engine: 'index'`);
  * - every write path reaches it before the next search (capture, embedding, edit,
- *   archive/restore, delete/undo, a document's chunks, a bulk insert outside the services);
+ *   archive/restore, delete/undo, a document's chunks, a bulk insert outside the services,
+ *   archiving a document or a session, a pin, importance, access);
  * - its vector candidates are the exact nearest neighbours (recall@10 against Postgres's
  *   sequential scan), its keyword ranking is BM25 over the same lexemes;
- * - filters the index does not know (archived, type, dates) still hold, through SQL;
+ * - it applies the filters (archived, type, dates) and the boost itself, and answers
+ *   memories with the same rows and snippets as the all-SQL path;
  * - phrase syntax and an unavailable index fall back to the all-SQL path.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MODEL_FIXTURE, testCore, type TestCore } from '../helpers/core'
-import { BIG_SYNC, createCandidateIndex, decodeVector, parseTsvector } from '../../src/main/features/search/candidate-index'
+import { BIG_SYNC, createCandidateIndex, decodeVector, nearestQuery as nearest, parseTsvector } from '../../src/main/features/search/candidate-index'
 import { toVectorParam } from '../../src/main/db/vector'
 import { contentHash } from '../../src/main/features/memories/normalize'
 
@@ -64,8 +66,8 @@ describe('search candidate index', () => {
 
     await s.embeddingQueue.drain()
     const [v] = await core.embedder.embed(['The quince jelly recipe needs three hours of simmering.'])
-    const near = await s.searchIndex?.query({ sources: ['memory'], vector: v ?? null, lexemes: [], k: 1, pending: 1 })
-    expect(near?.memory?.vector).toEqual([memory.id])
+    const near = await s.searchIndex?.query(nearest(v ?? null, 1, false))
+    expect(near?.lists.memory?.vector).toEqual([memory.id])
 
     const edited = await core.call('memories:update', { id: memory.id, content: 'The medlar jelly recipe needs two hours of simmering.' })
     r = await search('medlar')
@@ -111,9 +113,12 @@ describe('search candidate index', () => {
     expect(r.engine).toBe('index')
     expect(r.hits.find((h) => h.source === 'document')?.text).toMatch(/damson rootstock/)
     expect(r.hits.find((h) => h.source === 'document')?.matchedBy).toEqual(['keyword'])
-    // An archived document's chunks are filtered out in SQL, though the index still has them.
+    // Archiving the document hides its chunks (the documents trigger logs them), restoring shows them again.
     await s.ctx.db('documents').where({ id: (doc as { id: string }).id }).update({ archived_at: new Date() })
     expect((await search('damson rootstock', { sources: ['document'] })).hits).toEqual([])
+    expect((await search('damson rootstock', { sources: ['document'], includeArchived: true })).hits.map((h) => h.text)).toEqual(['Grafting the damson rootstock in early spring.'])
+    await s.ctx.db('documents').where({ id: (doc as { id: string }).id }).update({ archived_at: null })
+    expect((await search('damson rootstock', { sources: ['document'] })).hits.length).toBe(1)
 
     const [session] = await s.ctx.db('sessions').insert({ title: 'Orchard chat' }).returning('id')
     const sessionId = (session as { id: string }).id
@@ -126,6 +131,59 @@ describe('search candidate index', () => {
     expect((await search('mulberries ripen', { sources: ['message'] })).hits.length).toBe(1)
     await s.ctx.db('messages').where({ session_id: sessionId, seq: 2 }).update({ content: 'Mulberries ripen in July.', status: 'complete' })
     expect((await search('mulberries ripen', { sources: ['message'] })).hits.map((h) => h.text).sort()).toEqual(['Mulberries ripen in July.', 'When do mulberries ripen?'])
+    // Archiving the session hides its messages (the sessions trigger logs them).
+    await s.ctx.db('sessions').where({ id: sessionId }).update({ archived_at: new Date() })
+    const hidden = await search('mulberries ripen', { sources: ['message'] })
+    expect(hidden.engine).toBe('index')
+    expect(hidden.hits).toEqual([])
+    await s.ctx.db('sessions').where({ id: sessionId }).update({ archived_at: null })
+    expect((await search('mulberries ripen', { sources: ['message'] })).hits.length).toBe(2)
+  })
+
+  it('ranks by what it holds: a pin, importance and access (the recorder tells it; its writes log nothing)', async () => {
+    const s = await core.services()
+    const { memory } = await core.call('memories:capture', { content: 'The mirabelle tree by the wall fruits in August.' })
+    await s.embeddingQueue.drain()
+    const lexemes = (await s.ctx.db.raw("select tsvector_to_array(to_tsvector('english', 'mirabelle')) as l")).rows[0].l as string[]
+    const query = { sources: ['memory' as const], vector: null, lexemes, kc: 50, k: 5, filter: { includeArchived: false }, tuning: { rrfK: 60, recencyWeight: 0.3, recencyDays: 30, importanceWeight: 0.3, accessWeight: 0.1 }, pending: 1 }
+    const score = async (): Promise<number> => (await s.searchIndex?.query(query))?.top.find((h) => h.id === memory.id)?.score ?? NaN
+    const base = await score()
+    expect(base).toBeGreaterThan(0)
+    await s.ctx.db('memories').where({ id: memory.id }).update({ pinned: true })
+    const pinned = await score()
+    expect(pinned).toBeGreaterThan(base)
+    await s.ctx.db('memories').where({ id: memory.id }).update({ importance: 1 })
+    const important = await score()
+    expect(important).toBeGreaterThan(pinned)
+    // Searches record access; the recorder's flush logs nothing and tells the index.
+    await core.call('search:query', { query: 'mirabelle', k: 3, recordAccess: true })
+    // Reading a memory flushes the recorded access first.
+    expect((await core.call('memories:get', { id: memory.id, recordAccess: false })).memory.accessCount).toBe(1)
+    expect(Number((await s.ctx.db('search_changes').count({ n: '*' }))[0]?.n)).toBe(0)
+    expect(await score()).toBeGreaterThan(important)
+  })
+
+  it("answers memories with their rows and snippets, as the all-SQL path shows them", async () => {
+    await core.call('memories:capture', { content: 'Quince paste sets firm after a night in the cold larder.', topics: ['kitchen', 'preserves'], importance: 0.7 })
+    await (await core.services()).embeddingQueue.drain()
+    const query = 'quince paste in the cold larder'
+    const viaIndex = await search(query, { sources: ['memory'], k: 3 })
+    expect(viaIndex.engine).toBe('index')
+    await core.profiles.close()
+    process.env['ENGRAM_SEARCH_INDEX'] = 'off'
+    try {
+      const viaSql = await search(query, { sources: ['memory'], k: 3 })
+      expect(viaSql.engine).toBe('sql')
+      const quince = (hits: typeof viaIndex.hits) => hits.find((h) => h.text.startsWith('Quince paste'))
+      const [a, b] = [quince(viaIndex.hits), quince(viaSql.hits)]
+      expect(a?.snippet).toBe('«Quince» «paste» sets firm after a night in the «cold» «larder».')
+      expect({ ...a, score: 0 }).toEqual({ ...b, score: 0 })
+      expect(a?.score).toBeCloseTo(b?.score ?? 0, 6)
+    } finally {
+      delete process.env['ENGRAM_SEARCH_INDEX']
+      await core.profiles.close()
+      await ready()
+    }
   })
 
   it('returns the exact nearest neighbours (recall@10 against a sequential scan)', async () => {
@@ -134,7 +192,7 @@ describe('search candidate index', () => {
     const vecs = await core.embedder.embed(queries)
     let hit = 0
     for (const v of vecs) {
-      const fromIndex = (await s.searchIndex?.query({ sources: ['memory'], vector: v, lexemes: [], k: 10, pending: 1 }))?.memory?.vector ?? []
+      const fromIndex = (await s.searchIndex?.query(nearest(v, 10, true)))?.lists.memory?.vector ?? []
       const exact = await s.ctx.db.transaction(async (trx) => {
         await trx.raw('set local enable_indexscan = off')
         return (await trx.raw("select id from memories where status in ('active', 'archived') and embedding is not null order by embedding <=> ?::vector limit 10", [toVectorParam(v)])).rows as Array<{ id: string }>
@@ -145,7 +203,7 @@ describe('search candidate index', () => {
     expect(hit / (vecs.length * 10)).toBeGreaterThanOrEqual(0.95)
   })
 
-  it('keeps filters the index does not know: type, dates (a selective one falls back to SQL)', async () => {
+  it('applies filters: type, dates (a selective one falls back to SQL)', async () => {
     await core.call('memories:capture', { content: 'Plum tree pruning happens in summer.', type: 'fact' })
     await core.call('memories:capture', { content: 'Plum tree pruning: I prefer doing it in July.', type: 'preference' })
     // Few candidates survive the type filter while the lists were full: the all-SQL path answers, completely.
@@ -201,7 +259,7 @@ describe('search index: when it cannot run', () => {
     const s = await core.services()
     const broken = createCandidateIndex({ db: s.ctx.db, workerPath: '/nonexistent/search-index.worker.mjs' })
     expect(await broken.whenBuilt()).toBe('failed')
-    expect(await broken.query({ sources: ['memory'], vector: null, lexemes: ['plum'], k: 5, pending: 0 })).toBeNull()
+    expect(await broken.query({ ...nearest(null, 5, false), lexemes: ['plum'], pending: 0 })).toBeNull()
     await broken.close()
   })
 })

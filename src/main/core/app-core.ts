@@ -175,7 +175,10 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
         },
         onEmbedded: (ids) => bus.emit('memories:changed', { ids, reason: 'embedded' })
       })
-      const access = createAccessRecorder(ctx.db)
+      // The in-process candidate index, built in the background; a one-shot CLI command
+      // would only pay for building it, so it searches all in SQL.
+      const searchIndex = opts.role === 'cli' || process.env['ENGRAM_SEARCH_INDEX'] === 'off' ? undefined : createCandidateIndex({ db: ctx.db, logger })
+      const access = createAccessRecorder(ctx.db, undefined, (ids, counts, at) => searchIndex?.access(ids, counts, at))
       const memories = createMemoriesService({
         db: ctx.db,
         access,
@@ -238,9 +241,6 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
         })().catch((e: unknown) => logger.warn('[engram] could not resume workflows', e))
       const secrets = createSecretsStore({ db: ctx.db, box: secretBox, warn: (m) => logger.warn(m) })
       const llm = createLlmService({ db: ctx.db, settings, secrets, logger, ...opts.llm })
-      // The in-process candidate index, built in the background; a one-shot CLI command
-      // would only pay for building it, so it searches all in SQL.
-      const searchIndex = opts.role === 'cli' || process.env['ENGRAM_SEARCH_INDEX'] === 'off' ? undefined : createCandidateIndex({ db: ctx.db, logger })
       const search = createSearchService({ db: ctx.db, embedder, recordAccess: access.record, index: searchIndex })
       const extraction = createExtractionService({ db: ctx.db, llm, memories, search, settings, logger, changed: (ids) => bus.emit('proposals:changed', { ids }) })
       // Chats that went quiet before a restart still get their extraction (long-lived processes only).

@@ -7,8 +7,10 @@
  *   one per embedding dimension, keyed by a per-source slot number;
  * - a BM25 inverted index over Postgres's own lexemes (the `tsv` column: the same
  *   `english` stemming and stop words as the SQL path), with exact document frequencies.
- * Postgres stays the source of truth: this thread only answers "which ids, in what order";
- * the search statement then filters, fuses, boosts and quotes them (search.service.ts).
+ * - what the filters and the boost read (visibility, dates, type, topics, importance, pin,
+ *   access), so it answers a search's ranked top k by itself.
+ * Postgres stays the source of truth: the search statement then reads and quotes those k
+ * rows (search.service.ts).
  * Why it exists: in PGlite (WASM) ranking matched rows costs ~100 µs a row and HNSW with
  * ef 100 ~14 ms at 10k rows, so one SQL statement could not meet the 15 ms / 50 ms targets.
  *
@@ -18,16 +20,21 @@
  * Protocol (errors are values):
  *   → { type:'reset' }
  *   → { type:'upsert', src, ids: string[], dims: Int32Array, vectors: Float32Array (rows with
- *       dim > 0, concatenated), lexemes: string[][], tfs: number[][] }
+ *       dim > 0, concatenated), lexemes: string[][], tfs: number[][], meta: Meta }
  *   → { type:'remove', src, ids: string[] }
- *   → { type:'query', id, sources: string[], dim, vector: Float32Array | null, lexemes: string[], k }
- *   ← { type:'result', id, results: { [src]: { vector: string[], keyword: string[], all } }, ms }
+ *   → { type:'access', ids: string[], counts: number[], at: epoch ms }
+ *   → { type:'keywords', id, sources, lexemes, kc, filter }   (optional: the keyword half of
+ *       query `id`, sent while the query is still being embedded)
+ *   → { type:'query', id, ...QueryMsg }   (queryId: the id its 'keywords' message had)
+ *   ← { type:'result', id, results: { [src]: { vector: string[], keyword: string[], all, full } },
+ *       top: Array<{ src, id, score, keyword: boolean, vector: boolean }>, ms }
  *   → { type:'stats', id }  ← { type:'stats', id, sources: { [src]: { rows, vectors, lexemes } } }
  *   ← { type:'error', op, id?, message }
  * Messages are handled strictly in order, so a query sees every upsert sent before it.
  */
 import { parentPort } from 'node:worker_threads'
 import { createRequire } from 'node:module'
+import { snippet } from './snippet.mjs'
 
 if (!parentPort) throw new Error('search-index.worker must run as a worker thread')
 const port = parentPort
@@ -48,6 +55,14 @@ const EXPANSION_ADD = 128
 const EXPANSION_SEARCH = 256
 /** Batches at least this large are added on two threads (the initial build); smaller ones on one. */
 const BULK = 256
+
+/**
+ * What the filters and the boost read, per upserted row (parallel arrays).
+ * @typedef {{ vis: Uint8Array, created: Float64Array, memory?: { types: string[], topics: string[][], importance: Float32Array, pinned: Uint8Array, access: Int32Array, lastAccess: Float64Array, tiers: string[], texts: (string | null)[] } }} Meta
+ * @typedef {{ includeArchived: boolean, types?: string[], topics?: string[], from?: number, to?: number }} Filter
+ * @typedef {{ rrfK: number, recencyWeight: number, recencyDays: number, importanceWeight: number, accessWeight: number }} Tuning
+ * @typedef {{ queryId?: number, sources: string[], vector: Float32Array | null, lexemes: string[], kc: number, k: number, filter: Filter, tuning: Tuning, now: number }} QueryMsg
+ */
 
 /**
  * A growable posting list: slot, the slot's generation when added, term frequency, and the
@@ -108,6 +123,31 @@ class SourceIndex {
     this.dl = new Uint16Array(1024)
     /** @type {Int32Array} slot → vector dimension (0: none) */
     this.vdim = new Int32Array(1024)
+    // What the filters and the boost read (search.service.ts's SQL path reads the same columns):
+    /** @type {Uint8Array} slot → visibility: 1 live, 2 archived (found only with includeArchived), 0 never */
+    this.vis = new Uint8Array(1024)
+    /** @type {Float64Array} slot → created_at, epoch ms */
+    this.created = new Float64Array(1024)
+    /** @type {Int32Array} slot → memory type (interned in `names`) */
+    this.type = new Int32Array(1024)
+    /** @type {(Int32Array | null)[]} slot → memory topics (interned) */
+    this.topics = []
+    /** @type {Float32Array} slot → memory importance */
+    this.importance = new Float32Array(1024)
+    /** @type {Uint8Array} slot → memory pinned */
+    this.pinned = new Uint8Array(1024)
+    /** @type {Int32Array} slot → memory access_count */
+    this.access = new Int32Array(1024)
+    /** @type {Float64Array} slot → memory last_accessed_at, epoch ms (NaN: never) */
+    this.lastAccess = new Float64Array(1024)
+    /** @type {Int32Array} slot → memory tier (interned) */
+    this.tier = new Int32Array(1024)
+    /** @type {(string | null)[]} slot → memory content (null: longer than the row cap; read from the table) */
+    this.text = []
+    /** @type {Map<string, number>} types, topics and tiers, interned */
+    this.names = new Map()
+    /** @type {string[]} interned number → name */
+    this.nameOf = []
     /** @type {Map<string, number>} lexeme → its number (interned: each lexeme's text is kept once) */
     this.lexicon = new Map()
     /** @type {Postings[]} by lexeme number */
@@ -137,6 +177,14 @@ class SourceIndex {
     const g = new Uint32Array(size); g.set(this.gen); this.gen = g
     const d = new Uint16Array(size); d.set(this.dl); this.dl = d
     const v = new Int32Array(size); v.set(this.vdim); this.vdim = v
+    const vis = new Uint8Array(size); vis.set(this.vis); this.vis = vis
+    const cr = new Float64Array(size); cr.set(this.created); this.created = cr
+    const ty = new Int32Array(size); ty.set(this.type); this.type = ty
+    const im = new Float32Array(size); im.set(this.importance); this.importance = im
+    const pi = new Uint8Array(size); pi.set(this.pinned); this.pinned = pi
+    const ac = new Int32Array(size); ac.set(this.access); this.access = ac
+    const la = new Float64Array(size); la.set(this.lastAccess); this.lastAccess = la
+    const ti = new Int32Array(size); ti.set(this.tier); this.tier = ti
     this.scores = new Float64Array(size)
     this.hits = new Uint16Array(size)
   }
@@ -153,6 +201,62 @@ class SourceIndex {
       }
     }
     return n
+  }
+
+  /**
+   * An interned type or topic name (-1: unknown, which no row has).
+   * @param {string} name
+   * @param {boolean} add
+   */
+  name(name, add) {
+    let n = this.names.get(name)
+    if (n === undefined) {
+      if (!add) return -1
+      n = this.names.size
+      this.names.set(name, n)
+      this.nameOf.push(name)
+    }
+    return n
+  }
+
+  /**
+   * @param {number} slot
+   * @param {Meta} meta
+   * @param {number} i
+   */
+  setMeta(slot, meta, i) {
+    this.vis[slot] = meta.vis[i] ?? 0
+    this.created[slot] = meta.created[i] ?? 0
+    if (!meta.memory) return
+    const m = meta.memory
+    this.type[slot] = this.name(m.types[i] ?? '', true)
+    this.topics[slot] = Int32Array.from(m.topics[i] ?? [], (t) => this.name(t, true))
+    this.importance[slot] = m.importance[i] ?? 0
+    this.pinned[slot] = m.pinned[i] ?? 0
+    this.access[slot] = m.access[i] ?? 0
+    this.lastAccess[slot] = m.lastAccess[i] ?? NaN
+    this.tier[slot] = this.name(m.tiers[i] ?? '', true)
+    this.text[slot] = m.texts[i] ?? null
+  }
+
+  /**
+   * A memory as a search hit shows it (null: its text is not held here).
+   * @param {number} slot
+   * @param {Set<string>} lexemes
+   */
+  memoryRow(slot, lexemes) {
+    const text = this.text[slot]
+    if (typeof text !== 'string') return null
+    return {
+      text,
+      snippet: snippet(text, lexemes),
+      created: this.created[slot],
+      type: this.nameOf[/** @type {number} */ (this.type[slot])],
+      topics: [...(this.topics[slot] ?? [])].map((t) => this.nameOf[t]),
+      importance: float4(/** @type {number} */ (this.importance[slot])),
+      tier: this.nameOf[/** @type {number} */ (this.tier[slot])],
+      pinned: this.pinned[slot] === 1
+    }
   }
 
   /** @param {string} id */
@@ -182,6 +286,8 @@ class SourceIndex {
       this.lexOf[slot] = null
     }
     this.gen[slot] = (this.gen[slot] ?? 0) + 1
+    this.vis[slot] = 0
+    this.text[slot] = null
     const dim = this.vdim[slot] ?? 0
     if (dim > 0) this.vectors.get(dim)?.remove(BigInt(slot))
     this.vdim[slot] = 0
@@ -191,8 +297,10 @@ class SourceIndex {
    * @param {string} id
    * @param {string[]} lexemes
    * @param {number[]} tfs
+   * @param {Meta} meta
+   * @param {number} i the row's position in `meta`
    */
-  upsert(id, lexemes, tfs) {
+  upsert(id, lexemes, tfs, meta, i) {
     let slot = this.slotOf.get(id)
     if (slot === undefined) {
       slot = this.free.pop() ?? this.ids.length
@@ -216,6 +324,7 @@ class SourceIndex {
       this.df[l] = (this.df[l] ?? 0) + 1
     }
     this.lexOf[slot] = lex
+    this.setMeta(slot, meta, i)
     this.dl[slot] = Math.min(65535, lexemes.length)
     this.sumDl += this.dl[slot] ?? 0
     this.live++
@@ -273,14 +382,15 @@ class SourceIndex {
   }
 
   /**
-   * BM25 top k over every live row matching any of the lexemes.
+   * BM25 top k over the rows that match any of the lexemes and pass the filter.
    * @param {string[]} lexemes
    * @param {number} k
-   * @returns {{ ids: string[], all: number }} the top k, and how many rows match every lexeme
+   * @param {(slot: number) => boolean} pass
+   * @returns {{ slots: number[], all: number }} the top k, and how many of those rows match every lexeme
    */
-  keyword(lexemes, k) {
+  keyword(lexemes, k, pass) {
     const uniq = [...new Set(lexemes)]
-    if (uniq.length === 0 || this.live === 0) return { ids: [], all: 0 }
+    if (uniq.length === 0 || this.live === 0) return { slots: [], all: 0 }
     const n = this.live
     const scores = this.scores
     const gen = this.gen
@@ -301,38 +411,108 @@ class SourceIndex {
         const s = /** @type {number} */ (slots[i])
         if (gens[i] !== gen[s]) continue
         const prev = /** @type {number} */ (scores[s])
-        if (prev === 0) touched.push(s)
+        if (prev < 0) continue
+        if (prev === 0) {
+          touched.push(s)
+          // The filter runs once a row; a row it rejects is marked −1 (BM25 scores are > 0).
+          if (!pass(s)) {
+            scores[s] = -1
+            continue
+          }
+        }
         scores[s] = prev + idf * /** @type {number} */ (w[i])
         if (countAll) hits[s] = /** @type {number} */ (hits[s]) + 1
       }
     }
-    const top = topK(touched, scores, k, this.ids)
+    const kept = touched.filter((s) => /** @type {number} */ (scores[s]) > 0)
+    const top = topK(kept, scores, k, this.ids)
     let all = countAll ? 0 : Number.MAX_SAFE_INTEGER
     for (const s of touched) {
       if (countAll && hits[s] === uniq.length) all++
       scores[s] = 0
       hits[s] = 0
     }
-    return { ids: top.map((s) => /** @type {string} */ (this.ids[s])), all }
+    return { slots: top, all }
   }
 
   /**
+   * The k nearest rows by cosine (whatever the filters; the caller filters).
    * @param {Float32Array} vector
    * @param {number} k
-   * @returns {string[]}
+   * @returns {number[]} slots, nearest first
    */
   nearest(vector, k) {
     const index = this.vectors.get(vector.length)
     if (!index || index.size() === 0) return []
     const m = index.search(vector, Math.min(k, index.size()), 1)
-    /** @type {string[]} */
+    /** @type {number[]} */
     const out = []
     for (const key of m.keys) {
-      const id = this.ids[Number(key)]
-      if (id) out.push(id)
+      const slot = Number(key)
+      if (this.ids[slot]) out.push(slot)
     }
     return out
   }
+
+  /**
+   * The filter of a query, as a predicate over slots.
+   * @param {string} src
+   * @param {Filter} f
+   * @returns {(slot: number) => boolean}
+   */
+  filter(src, f) {
+    const maxVis = f.includeArchived ? 2 : 1
+    const from = f.from ?? -Infinity
+    const to = f.to ?? Infinity
+    const mem = src === 'memory'
+    const types = mem && f.types?.length ? new Set(f.types.map((t) => this.name(t, false))) : null
+    const topics = mem && f.topics?.length ? f.topics.map((t) => this.name(t, false)) : null
+    return (slot) => {
+      // Read through `this`: an upsert between a query's two halves may grow the arrays.
+      const v = /** @type {number} */ (this.vis[slot])
+      if (v === 0 || v > maxVis) return false
+      const c = /** @type {number} */ (this.created[slot])
+      if (c < from || c > to) return false
+      if (types && !types.has(/** @type {number} */ (this.type[slot]))) return false
+      if (topics) {
+        const own = this.topics[slot]
+        if (!own || !own.some((t) => topics.includes(t))) return false
+      }
+      return true
+    }
+  }
+
+  /**
+   * A memory's boost: recency (of last access, else creation), importance, access count,
+   * pin. The same formula as search.service.ts's BOOST in SQL.
+   * @param {number} slot
+   * @param {Tuning} t
+   * @param {number} now epoch ms
+   */
+  boost(slot, t, now) {
+    const la = /** @type {number} */ (this.lastAccess[slot])
+    const since = Number.isNaN(la) ? /** @type {number} */ (this.created[slot]) : la
+    return (
+      1 +
+      t.recencyWeight * Math.exp(-((now - since) / 1000) / 86400 / t.recencyDays) +
+      t.importanceWeight * /** @type {number} */ (this.importance[slot]) +
+      (t.accessWeight * Math.log(1 + Math.min(/** @type {number} */ (this.access[slot]), 1000))) / Math.log(1001) +
+      (this.pinned[slot] ? 0.2 : 0)
+    )
+  }
+}
+
+/**
+ * A float32 as Postgres prints a `real`: the shortest decimal that reads back as the same
+ * float32 (0.3, not 0.30000001192092896).
+ * @param {number} v
+ */
+function float4(v) {
+  for (let p = 1; p < 9; p++) {
+    const d = Number(v.toPrecision(p))
+    if (Math.fround(d) === v) return d
+  }
+  return v
 }
 
 /**
@@ -403,11 +583,91 @@ const source = (src) => {
   return s
 }
 
+/**
+ * Candidates per source (filtered; what the typo path re-ranks in SQL) and the fused top k:
+ * reciprocal rank fusion over each source's vector and keyword lists, ranks counted among
+ * the rows the filters keep, memories multiplied by their boost; ties by source, then id.
+ * @param {QueryMsg} msg
+ */
+function query(msg) {
+  const early = msg.queryId === undefined ? undefined : keywordPhases.get(msg.queryId)
+  if (msg.queryId !== undefined) keywordPhases.delete(msg.queryId)
+  const phase = early ?? keywordPhase(msg, false)
+  /** @type {Record<string, { vector: string[], keyword: string[], all: number, full: boolean }>} */
+  const results = {}
+  /** @type {Array<{ src: string, id: string, score: number, keyword: boolean, vector: boolean }>} */
+  const fused = []
+  for (const src of msg.sources) {
+    const s = sources.get(src)
+    const p = phase.get(src)
+    if (!s || !p) {
+      results[src] = { vector: [], keyword: [], all: 0, full: false }
+      continue
+    }
+    const { pass, gens } = p
+    // Rows changed since the keyword half ran (a sync in between) are left out of its list.
+    const kw = gens ? { slots: p.kw.slots.filter((slot, i) => s.gen[slot] === gens[i] && s.ids[slot] !== null), all: p.kw.all } : p.kw
+    const near = msg.vector ? s.nearest(msg.vector, msg.kc) : []
+    const vec = near.filter(pass)
+    const id = (/** @type {number} */ slot) => /** @type {string} */ (s.ids[slot])
+    // A full vector list lost rows to the filters: rows further down might pass them.
+    results[src] = { vector: vec.map(id), keyword: kw.slots.map(id), all: kw.all, full: near.length >= msg.kc }
+    /** @type {Map<number, { vr: number, kr: number }>} */
+    const ranks = new Map()
+    vec.forEach((slot, i) => ranks.set(slot, { vr: i + 1, kr: 0 }))
+    kw.slots.forEach((slot, i) => {
+      const r = ranks.get(slot)
+      if (r) r.kr = i + 1
+      else ranks.set(slot, { vr: 0, kr: i + 1 })
+    })
+    const k = msg.tuning.rrfK
+    for (const [slot, { vr, kr }] of ranks) {
+      const rrf = (vr ? 1 / (k + vr) : 0) + (kr ? 1 / (k + kr) : 0)
+      fused.push({ src, id: id(slot), score: src === 'memory' ? rrf * s.boost(slot, msg.tuning, msg.now) : rrf, keyword: kr > 0, vector: vr > 0 })
+    }
+  }
+  fused.sort((a, b) => b.score - a.score || (a.src < b.src ? -1 : a.src > b.src ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  const mem = sources.get('memory')
+  const lexemes = new Set(msg.lexemes)
+  const top = fused.slice(0, msg.k).map((h) => {
+    const slot = h.src === 'memory' ? mem?.slotOf.get(h.id) : undefined
+    const row = slot === undefined ? null : mem?.memoryRow(slot, lexemes)
+    return row ? { ...h, row } : h
+  })
+  return { results, top }
+}
+
+/**
+ * Each source's filter and BM25 list, computed as soon as the query's lexemes are known
+ * (while the query is still being embedded), kept for its `query` message.
+ * @typedef {{ pass: (slot: number) => boolean, kw: { slots: number[], all: number }, gens?: number[] }} KeywordHalf
+ * @type {Map<number, Map<string, KeywordHalf>>}
+ */
+const keywordPhases = new Map()
+
+/**
+ * @param {{ sources: string[], lexemes: string[], kc: number, filter: Filter }} msg
+ * @param {boolean} early computed ahead of its query: remember the rows' generations
+ */
+function keywordPhase(msg, early) {
+  /** @type {Map<string, KeywordHalf>} */
+  const out = new Map()
+  for (const src of msg.sources) {
+    const s = sources.get(src)
+    if (!s) continue
+    const pass = s.filter(src, msg.filter)
+    const kw = s.keyword(msg.lexemes, msg.kc, pass)
+    out.set(src, early ? { pass, kw, gens: kw.slots.map((slot) => /** @type {number} */ (s.gen[slot])) } : { pass, kw })
+  }
+  return out
+}
+
 port.on('message', (msg) => {
   try {
     switch (msg?.type) {
       case 'reset':
         sources = new Map()
+        keywordPhases.clear()
         return
       case 'upsert': {
         const s = source(msg.src)
@@ -415,7 +675,7 @@ port.on('message', (msg) => {
         const byDim = new Map()
         let offset = 0
         for (let i = 0; i < msg.ids.length; i++) {
-          const slot = s.upsert(msg.ids[i], msg.lexemes[i] ?? [], msg.tfs[i] ?? [])
+          const slot = s.upsert(msg.ids[i], msg.lexemes[i] ?? [], msg.tfs[i] ?? [], msg.meta, i)
           const dim = msg.dims[i] ?? 0
           if (dim > 0) {
             let g = byDim.get(dim)
@@ -440,16 +700,25 @@ port.on('message', (msg) => {
         s.maybeCompact()
         return
       }
+      case 'keywords':
+        keywordPhases.set(msg.id, keywordPhase(msg, true))
+        return
       case 'query': {
         const t0 = performance.now()
-        /** @type {Record<string, { vector: string[], keyword: string[], all: number }>} */
-        const results = {}
-        for (const src of msg.sources) {
-          const s = sources.get(src)
-          const kw = s ? s.keyword(msg.lexemes, msg.k) : { ids: [], all: 0 }
-          results[src] = { vector: s && msg.vector ? s.nearest(msg.vector, msg.k) : [], keyword: kw.ids, all: kw.all }
-        }
-        port.postMessage({ type: 'result', id: msg.id, results, ms: performance.now() - t0 })
+        port.postMessage({ type: 'result', id: msg.id, ...query(msg), ms: performance.now() - t0 })
+        return
+      }
+      case 'access': {
+        // Access the recorder wrote (it logs no change, so the index is told here).
+        const s = sources.get('memory')
+        if (!s) return
+        msg.ids.forEach((/** @type {string} */ id, /** @type {number} */ i) => {
+          const slot = s.slotOf.get(id)
+          if (slot === undefined) return
+          s.access[slot] = /** @type {number} */ (s.access[slot]) + (msg.counts[i] ?? 0)
+          const la = /** @type {number} */ (s.lastAccess[slot])
+          s.lastAccess[slot] = Number.isNaN(la) ? msg.at : Math.max(la, msg.at)
+        })
         return
       }
       case 'stats': {

@@ -16,7 +16,15 @@ export interface AccessRecorder {
 /** Rows per update statement when flushing. */
 const FLUSH_SLICE = 50
 
-export function createAccessRecorder(db: Knex, flushMs = 2000): AccessRecorder {
+/**
+ * `onWritten` hears each slice once it is committed (the search index applies it: these
+ * writes set `engram.access_told`, so the change-log trigger skips them; migration 2200).
+ */
+export function createAccessRecorder(
+  db: Knex,
+  flushMs = 2000,
+  onWritten?: (ids: string[], counts: number[], at: Date) => void
+): AccessRecorder {
   const pending = new Map<string, { n: number; at: Date }>()
   let timer: NodeJS.Timeout | null = null
   let closed = false
@@ -33,12 +41,17 @@ export function createAccessRecorder(db: Knex, flushMs = 2000): AccessRecorder {
     // for one slice (~50 rows), not for a thousand.
     for (let i = 0; i < batch.length; i += FLUSH_SLICE) {
       const slice = batch.slice(i, i + FLUSH_SLICE)
-      await db.raw(
-        `update memories m set access_count = m.access_count + v.n, last_accessed_at = greatest(m.last_accessed_at, v.at)
-           from (select unnest(?::uuid[]) as id, unnest(?::int[]) as n, unnest(?::timestamptz[]) as at) v
-          where m.id = v.id`,
-        [slice.map(([id]) => id), slice.map(([, v]) => v.n), slice.map(([, v]) => v.at.toISOString())]
-      )
+      await db.transaction(async (trx) => {
+        await trx.raw("set local engram.access_told = 'on'")
+        await trx.raw(
+          `update memories m set access_count = m.access_count + v.n, last_accessed_at = greatest(m.last_accessed_at, v.at)
+             from (select unnest(?::uuid[]) as id, unnest(?::int[]) as n, unnest(?::timestamptz[]) as at) v
+            where m.id = v.id`,
+          [slice.map(([id]) => id), slice.map(([, v]) => v.n), slice.map(([, v]) => v.at.toISOString())]
+        )
+      })
+      // One time per slice: the newest (the index keeps the later of this and what it has).
+      onWritten?.(slice.map(([id]) => id), slice.map(([, v]) => v.n), new Date(Math.max(...slice.map(([, v]) => v.at.getTime()))))
     }
   }
 

@@ -1,12 +1,14 @@
 /**
  * The in-process candidate index (search-index.worker.mjs): usearch HNSW + BM25 over the
- * rows' Postgres lexemes, per source. It answers "which ids, in what order" in a
- * millisecond or two; the search statement then filters, fuses, boosts and quotes them.
+ * rows' Postgres lexemes, per source, with what the filters and the boost read. It answers
+ * a search's ranked top k in a millisecond or two; the search statement then reads and
+ * quotes those k rows.
  * Postgres stays the source of truth:
  * - The index is built at profile open from the tables (in pages, in the background). Until
  *   it is ready, and whenever it has failed, search runs its all-SQL path instead.
  * - Triggers log every insert, delete and search-relevant update of memories, chunks and
- *   messages into `search_changes` (migration 2100), whoever the writer is (capture, import,
+ *   messages (and of the documents and sessions that hide them) into `search_changes`
+ *   (migrations 2100 and 2200), whoever the writer is (capture, import,
  *   re-embed, purge, another code path added later). Before a query, if the log is not
  *   empty, the index takes it (`delete … returning`: exactly the committed changes) and
  *   re-reads those rows. One process holds a profile (the data-directory lock), so there
@@ -17,24 +19,71 @@ import type { Knex } from 'knex'
 import type { SearchSource } from '../../../shared/types'
 import { resolveWorker, workerExecArgv } from '../../core/paths'
 
+export interface CandidateFilter {
+  includeArchived: boolean
+  /** Memories only. */
+  types?: string[]
+  /** Memories only: any of these. */
+  topics?: string[]
+  /** created_at bounds, epoch ms, inclusive. */
+  from?: number
+  to?: number
+}
+
+export interface CandidateTuning {
+  rrfK: number
+  recencyWeight: number
+  recencyDays: number
+  importanceWeight: number
+  accessWeight: number
+}
+
 export interface CandidateQuery {
   sources: SearchSource[]
-  vector: Float32Array | null
+  /** The query vector, or its promise: the keyword half runs while the query is being embedded. */
+  vector: Float32Array | null | Promise<Float32Array | null>
   lexemes: string[]
-  /** Candidates per list. */
+  /** Candidates per list (before the filters). */
+  kc: number
+  /** Hits wanted. */
   k: number
+  filter: CandidateFilter
+  tuning: CandidateTuning
   /** Entries in the change log when the query started (read with the query's lexemes; counted up to BIG_SYNC + 1). */
   pending: number
 }
 
-export interface CandidateList {
-  vector: string[]
-  keyword: string[]
-  /** Rows matching every lexeme (the SQL path's AND set); decides whether typos are looked for. */
-  all: number
+/** A vector-only query of memories: the k nearest (for recall checks; `lists.memory.vector`). */
+export function nearestQuery(vector: Float32Array | null, k: number, includeArchived: boolean): CandidateQuery {
+  return { sources: ['memory'], vector, lexemes: [], kc: k, k, filter: { includeArchived }, tuning: { rrfK: 60, recencyWeight: 0, recencyDays: 1, importanceWeight: 0, accessWeight: 0 }, pending: 1 }
 }
 
-export type Candidates = Partial<Record<SearchSource, CandidateList>>
+export interface CandidateList {
+  /** Nearest rows that pass the filters, nearest first. */
+  vector: string[]
+  /** BM25 top rows among those that pass the filters. */
+  keyword: string[]
+  /** Rows matching every lexeme and the filters (the SQL path's AND set); decides whether typos are looked for. */
+  all: number
+  /** The vector list was full before the filters: rows further down might pass them. */
+  full: boolean
+}
+
+export interface RankedHit {
+  src: SearchSource
+  id: string
+  score: number
+  keyword: boolean
+  vector: boolean
+  /** A memory as the hit shows it, snippet included (absent for other sources and for memories too long to hold). */
+  row?: { text: string; snippet: string; created: number; type: string; topics: string[]; importance: number; tier: string; pinned: boolean }
+}
+
+export interface Candidates {
+  lists: Partial<Record<SearchSource, CandidateList>>
+  /** The fused, boosted top k (search.service.ts's ranking, computed in the index thread). */
+  top: RankedHit[]
+}
 
 export type CandidateIndexState = 'building' | 'ready' | 'failed' | 'closed'
 
@@ -42,17 +91,40 @@ export interface CandidateIndex {
   state(): CandidateIndexState
   /** Candidates, or null when the index cannot answer (building, failed, closed): use SQL. */
   query(q: CandidateQuery): Promise<Candidates | null>
+  /** Access written by the access recorder (which logs no change): counts per id, at `at`. */
+  access(ids: string[], counts: number[], at: Date): void
   /** Resolves when the first build has finished (ready or failed). */
   whenBuilt(): Promise<CandidateIndexState>
   stats(): Promise<Record<string, { rows: number; vectors: number; lexemes: number }>>
   close(): Promise<void>
 }
 
-/** What each source indexes: the rows its search may return (filters that depend on other tables stay in SQL). */
-const SOURCES: Record<SearchSource, { table: string; where: string }> = {
-  memory: { table: 'memories', where: "status in ('active', 'archived')" },
-  document: { table: 'document_chunks', where: 'true' },
-  message: { table: 'messages', where: "status <> 'streaming' and superseded_at is null" }
+/** Memories up to this many characters are held whole (what a hit shows); longer ones are read from the table. */
+const MEMORY_TEXT_CAP = 16_384
+
+/**
+ * What each source indexes: the rows its search may return, with what the filters and the
+ * boost read. `vis` is 1 for a row found by default, 2 for one found only with archived
+ * rows included, 0 for one never found (a chunk of a document still importing).
+ */
+const SOURCES: Record<SearchSource, { from: string; where: string; meta: string }> = {
+  memory: {
+    from: 'memories x',
+    where: "x.status in ('active', 'archived')",
+    meta: `case when x.status = 'active' then 1 else 2 end as vis, x.type, x.topics, x.importance, x.pinned, x.access_count,
+           date_part('epoch', x.last_accessed_at) * 1000 as last_access, x.tier,
+           case when length(x.content) <= ${MEMORY_TEXT_CAP} then x.content end as text`
+  },
+  document: {
+    from: 'document_chunks x join documents d on d.id = x.document_id',
+    where: 'true',
+    meta: "case when d.status <> 'ready' then 0 when d.archived_at is null then 1 else 2 end as vis"
+  },
+  message: {
+    from: 'messages x join sessions s on s.id = x.session_id',
+    where: "x.status <> 'streaming' and x.superseded_at is null",
+    meta: 'case when s.archived_at is null then 1 else 2 end as vis'
+  }
 }
 const PAGE = 500
 /**
@@ -60,6 +132,8 @@ const PAGE = 500
  * background while searches run in SQL, instead of making one search wait for it.
  */
 export const BIG_SYNC = 2000
+/** Taken change-log entries after which the log's table is vacuumed. */
+const VACUUM_AFTER = 500
 
 /**
  * Logged by a writer whose change the triggers cannot see (the re-embed's column swap):
@@ -96,6 +170,16 @@ interface Row {
   id: string
   v: Buffer | null
   tsv: string | null
+  vis: number
+  created: number
+  type?: string
+  topics?: string[] | null
+  importance?: number
+  pinned?: boolean
+  access_count?: number
+  last_access?: number | null
+  tier?: string
+  text?: string | null
 }
 
 export function createCandidateIndex({ db, logger, workerPath }: { db: Knex; logger?: { warn(...a: unknown[]): void }; workerPath?: string }): CandidateIndex {
@@ -158,19 +242,40 @@ export function createCandidateIndex({ db, logger, workerPath }: { db: Knex; log
       vectors.set(v, o)
       o += v.length
     }
-    worker.postMessage({ type: 'upsert', src, ids, dims, vectors, lexemes, tfs }, [vectors.buffer])
+    const meta = {
+      vis: Uint8Array.from(rows, (r) => r.vis),
+      created: Float64Array.from(rows, (r) => Number(r.created)),
+      ...(src === 'memory'
+        ? {
+            memory: {
+              types: rows.map((r) => r.type ?? ''),
+              topics: rows.map((r) => r.topics ?? []),
+              importance: Float32Array.from(rows, (r) => Number(r.importance ?? 0)),
+              pinned: Uint8Array.from(rows, (r) => (r.pinned ? 1 : 0)),
+              access: Int32Array.from(rows, (r) => r.access_count ?? 0),
+              lastAccess: Float64Array.from(rows, (r) => (r.last_access === null || r.last_access === undefined ? NaN : Number(r.last_access))),
+              tiers: rows.map((r) => r.tier ?? ''),
+              texts: rows.map((r) => r.text ?? null)
+            }
+          }
+        : {})
+    }
+    worker.postMessage({ type: 'upsert', src, ids, dims, vectors, lexemes, tfs, meta }, [vectors.buffer])
   }
 
-  const select = (src: SearchSource): string => `select id, public.vector_send(embedding) as v, tsv::text as tsv from ${SOURCES[src].table} where ${SOURCES[src].where}`
+  const select = (src: SearchSource): string =>
+    `select x.id, public.vector_send(x.embedding) as v, x.tsv::text as tsv, date_part('epoch', x.created_at) * 1000 as created, ${SOURCES[src].meta}
+       from ${SOURCES[src].from} where ${SOURCES[src].where}`
 
   async function build(): Promise<void> {
-    // Everything logged so far is in the tables now; what is logged from here on is applied after.
-    await db.raw('delete from search_changes')
+    // Everything logged so far is in the tables now; what is logged from here on is applied
+    // after. (Truncate, not delete: it also frees the pages, which a delete leaves to a vacuum.)
+    await db.raw('truncate search_changes')
     for (const src of Object.keys(SOURCES) as SearchSource[]) {
       let after = '00000000-0000-0000-0000-000000000000'
       for (;;) {
         if (state !== 'building') return
-        const r = await db.raw(`${select(src)} and id > ?::uuid order by id limit ${PAGE}`, [after])
+        const r = await db.raw(`${select(src)} and x.id > ?::uuid order by x.id limit ${PAGE}`, [after])
         const rows = r.rows as Row[]
         apply(src, rows, [])
         if (rows.length < PAGE) break
@@ -195,6 +300,7 @@ export function createCandidateIndex({ db, logger, workerPath }: { db: Knex; log
   }
   let built = startBuild()
 
+  let deadEntries = 0
   /** A long change log being applied in the background (searches use SQL until it is done). */
   let bigSync: Promise<void> | null = null
   /** Apply the change log. Serialised: one sync at a time, each taking what the last left. */
@@ -203,6 +309,14 @@ export function createCandidateIndex({ db, logger, workerPath }: { db: Knex; log
     syncing = syncing.catch(() => undefined).then(async () => {
       if (state !== 'ready') return
       const taken = (await db.raw('delete from search_changes returning src, id')).rows as Array<{ src: SearchSource | '*'; id: string }>
+      // The deleted entries stay in the table's pages until a vacuum (PGlite has no
+      // autovacuum), and every search's context read counts the log: ~1 ms more per search
+      // after 10k changes, so the log is vacuumed every few hundred.
+      deadEntries += taken.length
+      if (deadEntries >= VACUUM_AFTER) {
+        deadEntries = 0
+        await db.raw('vacuum search_changes')
+      }
       if (taken.some((c) => c.src === '*')) {
         // A change the triggers could not see (REBUILD_MARKER): read everything again.
         built = startBuild()
@@ -219,7 +333,7 @@ export function createCandidateIndex({ db, logger, workerPath }: { db: Knex; log
         const all = [...set]
         for (let i = 0; i < all.length; i += PAGE) {
           const ids = all.slice(i, i + PAGE)
-          const rows = (await db.raw(`${select(src)} and id = any(?::uuid[])`, [ids])).rows as Row[]
+          const rows = (await db.raw(`${select(src)} and x.id = any(?::uuid[])`, [ids])).rows as Row[]
           const found = new Set(rows.map((r) => r.id))
           apply(
             src,
@@ -246,12 +360,33 @@ export function createCandidateIndex({ db, logger, workerPath }: { db: Knex; log
         }
         if (q.pending > 0) await sync()
         if ((state as CandidateIndexState) !== 'ready') return null
-        const r = await ask<{ results: Candidates }>({ type: 'query', sources: q.sources, dim: q.vector?.length ?? 0, vector: q.vector, lexemes: q.lexemes, k: q.k })
-        return r.results
+        const id = nextId++
+        let vector: Float32Array | null
+        if (q.vector instanceof Promise) {
+          worker.postMessage({ type: 'keywords', id, sources: q.sources, lexemes: q.lexemes, kc: q.kc, filter: q.filter })
+          vector = await q.vector.catch(() => null)
+        } else vector = q.vector
+        const r = await ask<{ results: Candidates['lists']; top: RankedHit[] }>({
+          type: 'query',
+          queryId: id,
+          sources: q.sources,
+          vector,
+          lexemes: q.lexemes,
+          kc: q.kc,
+          k: q.k,
+          filter: q.filter,
+          tuning: q.tuning,
+          now: Date.now()
+        })
+        return { lists: r.results, top: r.top }
       } catch (e) {
         fail(e instanceof Error ? e.message : String(e))
         return null
       }
+    },
+    access(ids, counts, at) {
+      if (state === 'closed' || ids.length === 0) return
+      worker.postMessage({ type: 'access', ids, counts, at: at.getTime() })
     },
     async stats() {
       const r = await ask<{ sources: Record<string, { rows: number; vectors: number; lexemes: number }> }>({ type: 'stats' })

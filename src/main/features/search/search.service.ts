@@ -14,7 +14,7 @@ import { toVectorParam } from '../../db/vector'
 import type { Embedder } from '../embeddings/embedder'
 import { runStatement } from './statement'
 import { ACTIVE_EMBEDDING_KEY, parseActiveEmbedding, readActiveEmbedding } from '../reembed/active'
-import { BIG_SYNC, type CandidateIndex, type Candidates } from './candidate-index'
+import { BIG_SYNC, type CandidateIndex, type Candidates, type RankedHit } from './candidate-index'
 
 export interface SearchInput {
   query: string
@@ -247,7 +247,25 @@ function addFinalSelect(sql: Sql): void {
                left join documents d on d.id = c.document_id
                left join messages g on t.src = 'message' and g.id = t.id
                left join sessions se on se.id = g.session_id
-              order by t.score desc`)
+              -- a row deleted since the index answered is left out
+              where coalesce(m.id, c.id, g.id) is not null
+              order by t.score desc, t.src, t.id`)
+}
+
+/** A hit the index answered with its row (a memory). */
+function indexHit(h: RankedHit): SearchHit {
+  const r = h.row
+  if (!r) throw new Error('indexHit: no row')
+  return {
+    source: 'memory',
+    id: h.id,
+    text: r.text,
+    snippet: r.snippet,
+    score: h.score,
+    matchedBy: [...(h.keyword ? ['keyword' as const] : []), ...(h.vector ? ['vector' as const] : [])],
+    createdAt: new Date(r.created).toISOString(),
+    meta: { type: r.type, topics: r.topics, importance: r.importance, tier: r.tier, pinned: r.pinned } as SearchHit['meta']
+  }
 }
 
 export function createSearchService({
@@ -310,27 +328,48 @@ export function createSearchService({
 
   async function searchOnce(input: SearchInput, opts: { sqlOnly?: boolean } = {}): Promise<SearchResponse> {
     const t0 = performance.now()
-    // The query embedding (embedder thread) overlaps the database round trip; it uses the
-    // space last read, and is made again in the rare case that the read finds another.
+    // The query embedding (embedder thread) overlaps the database round trip and the index's
+    // keyword half; it uses the space last read, and is made again in the rare case that the
+    // read finds another.
     if (knownSpace === undefined) knownSpace = (await readActiveEmbedding(db))?.dim ?? null
     const guess = knownSpace
-    const [guessed, { tuning, lexemes, activeDim, pending }] = await Promise.all([queryVector(input.query, guess), loadQueryContext(db, input.query)])
+    const guessed = queryVector(input.query, guess)
+    const { tuning, lexemes, activeDim, pending } = await loadQueryContext(db, input.query)
     knownSpace = activeDim
     spaceOfLastVector = activeDim
-    const vec = guessed && guess !== activeDim ? await queryVector(input.query, activeDim) : guessed
+    const vecReady = guess !== activeDim ? guessed.then((v) => (v ? queryVector(input.query, activeDim) : v)) : guessed
     const userSyntax = USER_SYNTAX.test(input.query)
     const k1 = Math.max(50, input.k * 5)
     const memoryOnly = (input.types?.length ?? 0) > 0 || (input.topics?.length ?? 0) > 0
     const want = (s: SearchSource): boolean => input.sources.includes(s) && (s === 'memory' || !memoryOnly)
-    // Candidates from the in-process index (null: it is building or failed, the query uses
-    // websearch syntax, or this is the SQL re-run below). Filters are applied in SQL after,
-    // so a filtered search asks for more.
+    // Candidates and the ranked top k from the in-process index (null: it is building or
+    // failed, the query uses websearch syntax, or this is the SQL re-run below). A vector
+    // list is filtered after the nearest rows are found, so a filtered search asks for more.
     const filtered = memoryOnly || !!input.from || !!input.to
     const kc = filtered ? k1 * 4 : k1
     const cands: Candidates | null =
       index && !PHRASE_OR_EXCLUSION.test(input.query) && !opts.sqlOnly
-        ? await index.query({ sources: (['memory', 'document', 'message'] as const).filter(want), vector: vec, lexemes, k: kc, pending })
+        ? await index.query({
+            sources: (['memory', 'document', 'message'] as const).filter(want),
+            vector: vecReady,
+            lexemes,
+            kc,
+            k: input.k,
+            filter: {
+              includeArchived: input.includeArchived,
+              ...(input.types?.length ? { types: input.types } : {}),
+              ...(input.topics?.length ? { topics: input.topics } : {}),
+              ...(input.from ? { from: Date.parse(input.from) } : {}),
+              ...(input.to ? { to: Date.parse(input.to) } : {})
+            },
+            tuning,
+            pending
+          })
         : null
+    const vec = await vecReady
+    // Filters left fewer than k hits while a vector list was full: rows further down might
+    // pass them, which only the all-SQL path can see.
+    if (cands && cands.top.length < input.k && Object.values(cands.lists).some((c) => c.full)) return searchOnce(input, { sqlOnly: true })
     // Typos are looked for in short queries, and only when the words themselves found little.
     const useTrigram = input.query.length <= 40 && input.query.trim().split(/\s+/).length <= 3
     const dim = vec?.length ?? 0
@@ -372,59 +411,27 @@ export function createSearchService({
     // each candidate up once (filters and boost together), ranks the survivors per source and
     // list, fuses them by RRF and quotes the top k. (The multi-branch form below looked rows up
     // two or three times: ~3 ms of the ~8 ms at 10k memories.)
-    const typoNeeded = useTrigram && want('memory') && (cands?.memory?.all ?? 0) < input.k
+    const typoNeeded = useTrigram && want('memory') && (cands?.lists.memory?.all ?? 0) < input.k
     const compact = !!cands && !typoNeeded
     if (compact && cands) {
-      const srcs: string[] = []
-      const ids: string[] = []
-      const vr: Array<number | null> = []
-      const kr: Array<number | null> = []
-      for (const s of sources) {
-        const c = cands[s.src]
-        if (!want(s.src) || !c) continue
-        const ranks = new Map<string, [number | null, number | null]>()
-        c.vector.forEach((id, i) => ranks.set(id, [i + 1, null]))
-        c.keyword.forEach((id, i) => {
-          const r = ranks.get(id)
-          if (r) r[1] = i + 1
-          else ranks.set(id, [null, i + 1])
-        })
-        for (const [id, [v, k]] of ranks) {
-          srcs.push(s.src)
-          ids.push(id)
-          vr.push(v)
-          kr.push(k)
-        }
-      }
-      if (ids.length === 0) return { hits: [], mode: vec ? 'hybrid' : 'keyword', engine: 'index', tookMs: Math.round((performance.now() - t0) * 10) / 10 }
-      sql.add(`, cand as (select * from unnest(?::text[], ?::uuid[], ?::int[], ?::int[]) x(src, id, vr, kr))`, srcs, ids, vr, kr)
-      const kept = new Sql()
-      const present = new Set(srcs)
-      if (present.has('memory'))
-        kept.add(`select x.src, x.id, x.vr, x.kr, ${BOOST} as boost from cand x join memories m on m.id = x.id where x.src = 'memory' and ${memFilter}`, ...boostBindings(tuning), ...memFilter.bindings)
-      if (present.has('document'))
-        kept.add(`${kept.parts.length ? 'union all ' : ''}select x.src, x.id, x.vr, x.kr, 1::float8 as boost from cand x join document_chunks c on c.id = x.id
-                    join documents d on d.id = c.document_id where x.src = 'document' and ${docFilter}`, ...docFilter.bindings)
-      if (present.has('message'))
-        kept.add(`${kept.parts.length ? 'union all ' : ''}select x.src, x.id, x.vr, x.kr, 1::float8 as boost from cand x join messages g on g.id = x.id
-                    join sessions s on s.id = g.session_id where x.src = 'message' and ${msgFilter}`, ...msgFilter.bindings)
-      sql.add(`, kept as (${kept})`, ...kept.bindings)
-      // Ranks among the rows the filters kept, per source and list (as the branches below number them).
-      sql.add(`, ranked as (
-                 select src, id, boost, vr, kr,
-                        case when vr is null then 0::float8 else 1.0::float8 / (${tuning.rrfK} + count(vr) over (partition by src order by vr nulls last, id rows unbounded preceding)) end
-                      + case when kr is null then 0::float8 else 1.0::float8 / (${tuning.rrfK} + count(kr) over (partition by src order by kr nulls last, id rows unbounded preceding)) end as s
-                   from kept)`)
-      sql.add(`, top as (
-                 select src, id, s * boost as score,
-                        array_remove(array[case when kr is not null then 'keyword' end, case when vr is not null then 'vector' end], null) as via
-                   from ranked order by score desc, src, id limit ${input.k})`)
+      // The index ranked them (filters, RRF, boost: the same as the branches below): the
+      // statement only reads and quotes those k rows.
+      // Memories come with their rows and snippets: a search that found only memories is done.
+      const top = cands.top.filter((h) => !h.row)
+      if (top.length === 0) return done(cands.top.map(indexHit), 'index')
+      sql.add(
+        `, top as (select src, id, score, string_to_array(via, ',') as via from unnest(?::text[], ?::uuid[], ?::float8[], ?::text[]) x(src, id, score, via))`,
+        top.map((h) => h.src),
+        top.map((h) => h.id),
+        top.map((h) => h.score),
+        top.map((h) => [h.keyword ? 'keyword' : '', h.vector ? 'vector' : ''].filter(Boolean).join(','))
+      )
     } else {
       for (const s of sources) {
         if (!want(s.src)) continue
         const a = s.alias
         const f = s.filter
-        const c = cands?.[s.src]
+        const c = cands?.lists[s.src]
         if (c) {
           // The index's candidates, in its order, through this source's filters.
           if (vparam) {
@@ -499,7 +506,7 @@ export function createSearchService({
     if (vparam && !cands) settings.push(`hnsw.ef_search = ${Math.max(10, Math.min(1000, Math.round(tuning.efSearch)))}`, 'hnsw.iterative_scan = relaxed_order')
     const rows = await runStatement<HitRow>(db, sql.toString(), sql.bindings, { settings, explain: !!process.env['ENGRAM_SEARCH_EXPLAIN'] })
 
-    const hits: SearchHit[] = rows.map((r): SearchHit => ({
+    let hits: SearchHit[] = rows.map((r): SearchHit => ({
       source: r.src,
       id: r.id,
       text: r.text,
@@ -513,10 +520,18 @@ export function createSearchService({
             ? { documentId: r.document_id, documentName: r.document_name, page: r.page, charStart: r.char_start, charEnd: r.char_end, chunkIndex: r.chunk_index }
             : { sessionId: r.session_id, sessionTitle: r.session_title, role: r.role }) as SearchHit['meta']
     }))
-    // Filters removed so many candidates that fewer than k are left while a list was full:
-    // rows further down might match, which only the all-SQL path can see.
-    if (cands && hits.length < input.k && Object.values(cands).some((c) => c.vector.length >= kc || c.keyword.length >= kc)) return searchOnce(input, { sqlOnly: true })
-    if (input.recordAccess) recordAccess(hits.filter((h) => h.source === 'memory').map((h) => h.id))
-    return { hits, mode: vec ? 'hybrid' : 'keyword', engine: cands ? 'index' : 'sql', tookMs: Math.round((performance.now() - t0) * 10) / 10 }
+    if (compact && cands) {
+      // The index's order, its memories merged with the rows read (a row deleted meanwhile is left out).
+      const read = new Map(hits.map((h) => [`${h.source}:${h.id}`, h]))
+      hits = cands.top.flatMap((h) => (h.row ? [indexHit(h)] : (read.get(`${h.src}:${h.id}`) ?? [])))
+    }
+    // The typo path: filters left fewer than k hits while a list was full (as above).
+    if (cands && !compact && hits.length < input.k && Object.values(cands.lists).some((c) => c.full)) return searchOnce(input, { sqlOnly: true })
+    return done(hits, cands ? 'index' : 'sql')
+
+    function done(found: SearchHit[], engine: SearchResponse['engine']): SearchResponse {
+      if (input.recordAccess) recordAccess(found.filter((h) => h.source === 'memory').map((h) => h.id))
+      return { hits: found, mode: vec ? 'hybrid' : 'keyword', engine, tookMs: Math.round((performance.now() - t0) * 10) / 10 }
+    }
   }
 }
