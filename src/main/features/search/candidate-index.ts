@@ -1,8 +1,8 @@
 /**
  * The in-process candidate index (search-index.worker.mjs): usearch HNSW + BM25 over the
  * rows' Postgres lexemes, per source, with what the filters and the boost read. It answers
- * a search's ranked top k in a millisecond or two; the search statement then reads and
- * quotes those k rows.
+ * a search's ranked top k in a millisecond or two, memories with their rows and snippets;
+ * the search statement reads and quotes the other hits.
  * Postgres stays the source of truth:
  * - The index is built at profile open from the tables (in pages, in the background). Until
  *   it is ready, and whenever it has failed, search runs its all-SQL path instead.

@@ -407,16 +407,15 @@ export function createSearchService({
       { src: 'document', table: 'document_chunks', alias: 'c', text: 'c.text', from: 'document_chunks c join documents d on d.id = c.document_id', filter: docFilter },
       { src: 'message', table: 'messages', alias: 'g', text: 'g.content', from: 'messages g join sessions s on s.id = g.session_id', filter: msgFilter }
     ]
-    // The index's candidates for a query that needs no typo search: ONE statement that looks
-    // each candidate up once (filters and boost together), ranks the survivors per source and
-    // list, fuses them by RRF and quotes the top k. (The multi-branch form below looked rows up
-    // two or three times: ~3 ms of the ~8 ms at 10k memories.)
+    // A query that needs no typo search takes the index's ranked top k: its memories come
+    // with their rows and snippets, other hits are read by one short statement. (Ranking in
+    // SQL instead, one statement looking up ~150 candidates for filters and boost, took
+    // ~13 ms at 10k memories on this machine; the branches below do that for typo queries.)
     const typoNeeded = useTrigram && want('memory') && (cands?.lists.memory?.all ?? 0) < input.k
     const compact = !!cands && !typoNeeded
     if (compact && cands) {
-      // The index ranked them (filters, RRF, boost: the same as the branches below): the
-      // statement only reads and quotes those k rows.
-      // Memories come with their rows and snippets: a search that found only memories is done.
+      // The index ranked them (filters, RRF, boost: the same as the branches below). A search
+      // that found only memories is done; the statement reads and quotes the other hits.
       const top = cands.top.filter((h) => !h.row)
       if (top.length === 0) return done(cands.top.map(indexHit), 'index')
       sql.add(
