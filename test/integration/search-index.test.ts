@@ -13,7 +13,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MODEL_FIXTURE, testCore, type TestCore } from '../helpers/core'
-import { BIG_SYNC, createCandidateIndex, decodeVector, nearestQuery as nearest, parseTsvector } from '../../src/main/features/search/candidate-index'
+import { BIG_SYNC, createCandidateIndex, nearestQuery as nearest } from '../../src/main/features/search/candidate-index'
+import { decodeVector, parseTsvector } from '../../src/main/workers/rows.mjs'
 import { toVectorParam } from '../../src/main/db/vector'
 import { contentHash } from '../../src/main/features/memories/normalize'
 

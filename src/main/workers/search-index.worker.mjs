@@ -19,8 +19,9 @@
  *
  * Protocol (errors are values):
  *   → { type:'reset' }
- *   → { type:'upsert', src, ids: string[], dims: Int32Array, vectors: Float32Array (rows with
- *       dim > 0, concatenated), lexemes: string[][], tfs: number[][], meta: Meta }
+ *   → { type:'upsert', src, ids: string[], vectorBytes: Uint8Array (each row's vector in
+ *       pgvector's binary send format, concatenated), vectorSizes: Int32Array (bytes per row,
+ *       0: none), tsvs: string[] (tsvector text), meta: Meta }
  *   → { type:'remove', src, ids: string[] }
  *   → { type:'access', ids: string[], counts: number[], at: epoch ms }
  *   → { type:'keywords', id, sources, lexemes, kc, filter }   (optional: the keyword half of
@@ -34,6 +35,7 @@
  */
 import { parentPort } from 'node:worker_threads'
 import { createRequire } from 'node:module'
+import { decodeVector, parseTsvector } from './rows.mjs'
 import { snippet } from './snippet.mjs'
 
 if (!parentPort) throw new Error('search-index.worker must run as a worker thread')
@@ -65,6 +67,19 @@ const BULK = 256
  */
 
 /**
+ * A larger copy of a typed array (same type, the rest zero).
+ * @template {Uint8Array | Uint16Array | Uint32Array | Int32Array | Float32Array | Float64Array} T
+ * @param {T} a
+ * @param {number} size
+ * @returns {T}
+ */
+function grown(a, size) {
+  const b = /** @type {T} */ (new /** @type {any} */ (a.constructor)(size))
+  b.set(a)
+  return b
+}
+
+/**
  * A growable posting list: slot, the slot's generation when added, term frequency, and the
  * BM25 term weight tf·(k1+1) / (tf + k1·(1 − b + b·dl/avgdl)) precomputed with the source's
  * current avgdl (recomputed when avgdl drifts), so a query only multiplies by idf.
@@ -87,10 +102,10 @@ class Postings {
   push(slot, gen, tf, w) {
     if (this.n === this.slots.length) {
       const size = this.n * 2
-      const s = new Int32Array(size); s.set(this.slots); this.slots = s
-      const g = new Uint32Array(size); g.set(this.gens); this.gens = g
-      const t = new Uint16Array(size); t.set(this.tfs); this.tfs = t
-      const w = new Float32Array(size); w.set(this.w); this.w = w
+      this.slots = grown(this.slots, size)
+      this.gens = grown(this.gens, size)
+      this.tfs = grown(this.tfs, size)
+      this.w = grown(this.w, size)
     }
     this.slots[this.n] = slot
     this.gens[this.n] = gen
@@ -174,17 +189,17 @@ class SourceIndex {
     if (n <= this.gen.length) return
     let size = this.gen.length
     while (size < n) size *= 2
-    const g = new Uint32Array(size); g.set(this.gen); this.gen = g
-    const d = new Uint16Array(size); d.set(this.dl); this.dl = d
-    const v = new Int32Array(size); v.set(this.vdim); this.vdim = v
-    const vis = new Uint8Array(size); vis.set(this.vis); this.vis = vis
-    const cr = new Float64Array(size); cr.set(this.created); this.created = cr
-    const ty = new Int32Array(size); ty.set(this.type); this.type = ty
-    const im = new Float32Array(size); im.set(this.importance); this.importance = im
-    const pi = new Uint8Array(size); pi.set(this.pinned); this.pinned = pi
-    const ac = new Int32Array(size); ac.set(this.access); this.access = ac
-    const la = new Float64Array(size); la.set(this.lastAccess); this.lastAccess = la
-    const ti = new Int32Array(size); ti.set(this.tier); this.tier = ti
+    this.gen = grown(this.gen, size)
+    this.dl = grown(this.dl, size)
+    this.vdim = grown(this.vdim, size)
+    this.vis = grown(this.vis, size)
+    this.created = grown(this.created, size)
+    this.type = grown(this.type, size)
+    this.importance = grown(this.importance, size)
+    this.pinned = grown(this.pinned, size)
+    this.access = grown(this.access, size)
+    this.lastAccess = grown(this.lastAccess, size)
+    this.tier = grown(this.tier, size)
     this.scores = new Float64Array(size)
     this.hits = new Uint16Array(size)
   }
@@ -197,7 +212,7 @@ class SourceIndex {
       this.lexicon.set(l, n)
       this.postings.push(new Postings())
       if (n >= this.df.length) {
-        const df = new Int32Array(this.df.length * 2); df.set(this.df); this.df = df
+        this.df = grown(this.df, this.df.length * 2)
       }
     }
     return n
@@ -671,23 +686,25 @@ port.on('message', (msg) => {
         return
       case 'upsert': {
         const s = source(msg.src)
-        /** @type {Map<number, { slots: number[], offsets: number[] }>} */
+        /** @type {Map<number, { slots: number[], vectors: Float32Array[] }>} */
         const byDim = new Map()
         let offset = 0
         for (let i = 0; i < msg.ids.length; i++) {
-          const slot = s.upsert(msg.ids[i], msg.lexemes[i] ?? [], msg.tfs[i] ?? [], msg.meta, i)
-          const dim = msg.dims[i] ?? 0
-          if (dim > 0) {
-            let g = byDim.get(dim)
-            if (!g) byDim.set(dim, (g = { slots: [], offsets: [] }))
+          const size = msg.vectorSizes[i] ?? 0
+          const vector = size > 0 ? decodeVector(msg.vectorBytes.subarray(offset, offset + size)) : null
+          offset += size
+          const { lexemes, tfs } = parseTsvector(msg.tsvs[i] ?? '')
+          const slot = s.upsert(msg.ids[i], lexemes, tfs, msg.meta, i)
+          if (vector) {
+            let g = byDim.get(vector.length)
+            if (!g) byDim.set(vector.length, (g = { slots: [], vectors: [] }))
             g.slots.push(slot)
-            g.offsets.push(offset)
-            offset += dim
+            g.vectors.push(vector)
           }
         }
         for (const [dim, g] of byDim) {
           const vectors = new Float32Array(g.slots.length * dim)
-          g.offsets.forEach((o, j) => vectors.set(msg.vectors.subarray(o, o + dim), j * dim))
+          g.vectors.forEach((v, j) => vectors.set(v, j * dim))
           s.addVectors(g.slots, vectors, dim)
         }
         s.maybeCompact()
