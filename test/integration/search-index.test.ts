@@ -13,7 +13,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MODEL_FIXTURE, testCore, type TestCore } from '../helpers/core'
-import { BIG_SYNC, createCandidateIndex, nearestQuery as nearest } from '../../src/main/features/search/candidate-index'
+import { BIG_SYNC, createCandidateIndex, nearestQuery as nearest, type QueryContext } from '../../src/main/features/search/candidate-index'
 import { decodeVector, parseTsvector } from '../../src/main/workers/rows.mjs'
 import { toVectorParam } from '../../src/main/db/vector'
 import { contentHash } from '../../src/main/features/memories/normalize'
@@ -26,6 +26,7 @@ async function ready(): Promise<void> {
   expect(await s.searchIndex?.whenBuilt()).toBe('ready')
 }
 
+const TUNING = { rrfK: 60, recencyWeight: 0, recencyDays: 1, importanceWeight: 0, accessWeight: 0 }
 const search = (query: string, extra: Record<string, unknown> = {}) => core.call('search:query', { query, k: 10, recordAccess: false, ...extra })
 
 beforeAll(async () => {
@@ -146,7 +147,8 @@ describe('search candidate index', () => {
     const { memory } = await core.call('memories:capture', { content: 'The mirabelle tree by the wall fruits in August.' })
     await s.embeddingQueue.drain()
     const lexemes = (await s.ctx.db.raw("select tsvector_to_array(to_tsvector('english', 'mirabelle')) as l")).rows[0].l as string[]
-    const query = { sources: ['memory' as const], vector: null, lexemes, kc: 50, k: 5, filter: { includeArchived: false }, tuning: { rrfK: 60, recencyWeight: 0.3, recencyDays: 30, importanceWeight: 0.3, accessWeight: 0.1 }, pending: 1 }
+    const tuning = { rrfK: 60, recencyWeight: 0.3, recencyDays: 30, importanceWeight: 0.3, accessWeight: 0.1 }
+    const query = { sources: ['memory' as const], vector: null, kc: 50, k: 5, filter: { includeArchived: false }, context: { lexemes, tuning, pending: 1 } }
     const score = async (): Promise<number> => (await s.searchIndex?.query(query))?.top.find((h) => h.id === memory.id)?.score ?? NaN
     const base = await score()
     expect(base).toBeGreaterThan(0)
@@ -255,12 +257,40 @@ describe('search candidate index', () => {
   })
 })
 
+describe('search index: the vector half runs before the context read returns', () => {
+  it('is done again when the sync the read asks for changes its source', async () => {
+    const s = await core.services()
+    const index = s.searchIndex
+    if (!index) throw new Error('no index')
+    const capture = async (content: string): Promise<string> => (await core.call('memories:capture', { content })).memory.id
+    const a = await capture('Quince jelly sets better with the pips boiled in a muslin bag.')
+    const b = await capture('The tram to the harbour leaves every twelve minutes after nine.')
+    await s.embeddingQueue.drain()
+    await search('quince jelly') // applies the change log
+    const va = decodeVector((await s.ctx.db.raw('select public.vector_send(embedding) as v from memories where id = ?', [a])).rows[0].v)
+    if (!va) throw new Error('a has no vector')
+    const nearestTwo = async (context: QueryContext | Promise<QueryContext>): Promise<string[]> =>
+      (await index.query({ ...nearest(va, 2, false), context }))?.lists.memory?.vector ?? []
+    // Precondition: b is not among a's two nearest before its vector changes.
+    expect(await nearestTwo({ lexemes: [], tuning: TUNING, pending: 0 })).not.toContain(b)
+
+    // The vector half is computed (a stats round trip waits for it), then b takes a's vector
+    // while the "context read" is still out; the read then finds the change log non-empty.
+    let answer: (c: QueryContext) => void = () => undefined
+    const pendingRead = nearestTwo(new Promise<QueryContext>((r) => (answer = r)))
+    await index.stats()
+    await s.ctx.db.raw('update memories set embedding = (select embedding from memories where id = ?) where id = ?', [a, b])
+    answer({ lexemes: [], tuning: TUNING, pending: 1 })
+    expect((await pendingRead).sort()).toEqual([a, b].sort())
+  })
+})
+
 describe('search index: when it cannot run', () => {
   it('leaves search to SQL when its worker fails to start', async () => {
     const s = await core.services()
     const broken = createCandidateIndex({ db: s.ctx.db, workerPath: '/nonexistent/search-index.worker.mjs' })
     expect(await broken.whenBuilt()).toBe('failed')
-    expect(await broken.query({ ...nearest(null, 5, false), lexemes: ['plum'], pending: 0 })).toBeNull()
+    expect(await broken.query(nearest(null, 5, false))).toBeNull()
     await broken.close()
   })
 })

@@ -24,6 +24,8 @@
  *       0: none), tsvs: string[] (tsvector text), meta: Meta }
  *   → { type:'remove', src, ids: string[] }
  *   → { type:'access', ids: string[], counts: number[], at: epoch ms }
+ *   → { type:'vector', id, sources, vector, kc }   (optional: the vector half of query `id`,
+ *       sent as soon as the query is embedded, often before its lexemes are known)
  *   → { type:'keywords', id, sources, lexemes, kc, filter }   (optional: the keyword half of
  *       query `id`, sent while the query is still being embedded)
  *   → { type:'query', id, ...QueryMsg }   (queryId: the id its 'keywords' message had)
@@ -126,6 +128,8 @@ class SourceIndex {
   constructor() {
     /** @type {Map<string, number>} id → slot */
     this.slotOf = new Map()
+    /** Bumped by every upsert and removal: a vector half computed before one is stale. */
+    this.epoch = 0
     /** @type {(string | null)[]} slot → id (null: free) */
     this.ids = []
     /** @type {number[]} free slots */
@@ -301,6 +305,7 @@ class SourceIndex {
       this.lexOf[slot] = null
     }
     this.gen[slot] = (this.gen[slot] ?? 0) + 1
+    this.epoch++
     this.vis[slot] = 0
     this.text[slot] = null
     const dim = this.vdim[slot] ?? 0
@@ -317,6 +322,7 @@ class SourceIndex {
    */
   upsert(id, lexemes, tfs, meta, i) {
     let slot = this.slotOf.get(id)
+    this.epoch++
     if (slot === undefined) {
       slot = this.free.pop() ?? this.ids.length
       this.grow(slot + 1)
@@ -605,9 +611,15 @@ const source = (src) => {
  * @param {QueryMsg} msg
  */
 function query(msg) {
-  const early = msg.queryId === undefined ? undefined : keywordPhases.get(msg.queryId)
-  if (msg.queryId !== undefined) keywordPhases.delete(msg.queryId)
-  const phase = early ?? keywordPhase(msg, false)
+  const kwEarly = msg.queryId === undefined ? undefined : keywordPhases.get(msg.queryId)
+  const vecEarly = msg.queryId === undefined ? undefined : vectorPhases.get(msg.queryId)
+  if (msg.queryId !== undefined) {
+    keywordPhases.delete(msg.queryId)
+    vectorPhases.delete(msg.queryId)
+  }
+  const phase = kwEarly ?? keywordPhase(msg, false)
+  // The vector half computed ahead counts only for the same vector and candidate count.
+  const early = vecEarly && msg.vector && vecEarly.kc === msg.kc && sameVector(vecEarly.vector, msg.vector) ? vecEarly.bySrc : undefined
   /** @type {Record<string, { vector: string[], keyword: string[], all: number, full: boolean }>} */
   const results = {}
   /** @type {Array<{ src: string, id: string, score: number, keyword: boolean, vector: boolean }>} */
@@ -622,7 +634,8 @@ function query(msg) {
     const { pass, gens } = p
     // Rows changed since the keyword half ran (a sync in between) are left out of its list.
     const kw = gens ? { slots: p.kw.slots.filter((slot, i) => s.gen[slot] === gens[i] && s.ids[slot] !== null), all: p.kw.all } : p.kw
-    const near = msg.vector ? s.nearest(msg.vector, msg.kc) : []
+    const ahead = early?.get(src)
+    const near = ahead && ahead.s === s && ahead.epoch === s.epoch ? ahead.near : msg.vector ? s.nearest(msg.vector, msg.kc) : []
     const vec = near.filter(pass)
     const id = (/** @type {number} */ slot) => /** @type {string} */ (s.ids[slot])
     // A full vector list lost rows to the filters: rows further down might pass them.
@@ -650,6 +663,39 @@ function query(msg) {
     return row ? { ...h, row } : h
   })
   return { results, top }
+}
+
+/**
+ * Each source's nearest rows (unfiltered), computed as soon as the query's vector is known,
+ * which is often before its lexemes are; kept for its `query` message, which uses them
+ * unless the source changed in between (its epoch). At most MAX_AHEAD are kept: a search
+ * that went to SQL after all sends no `query`.
+ * @typedef {{ vector: Float32Array, kc: number, bySrc: Map<string, { s: SourceIndex, epoch: number, near: number[] }> }} VectorHalf
+ * @type {Map<number, VectorHalf>}
+ */
+const vectorPhases = new Map()
+const MAX_AHEAD = 32
+
+/** @param {{ id: number, sources: string[], vector: Float32Array, kc: number }} msg */
+function vectorPhase(msg) {
+  /** @type {VectorHalf['bySrc']} */
+  const bySrc = new Map()
+  for (const src of msg.sources) {
+    const s = sources.get(src)
+    if (s) bySrc.set(src, { s, epoch: s.epoch, near: s.nearest(msg.vector, msg.kc) })
+  }
+  vectorPhases.set(msg.id, { vector: msg.vector, kc: msg.kc, bySrc })
+  while (vectorPhases.size > MAX_AHEAD) vectorPhases.delete(/** @type {number} */ (vectorPhases.keys().next().value))
+}
+
+/**
+ * @param {Float32Array} a
+ * @param {Float32Array} b
+ */
+function sameVector(a, b) {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
 }
 
 /**
@@ -717,6 +763,9 @@ port.on('message', (msg) => {
         s.maybeCompact()
         return
       }
+      case 'vector':
+        vectorPhase(msg)
+        return
       case 'keywords':
         keywordPhases.set(msg.id, keywordPhase(msg, true))
         return

@@ -38,24 +38,39 @@ export interface CandidateTuning {
   accessWeight: number
 }
 
+/** What a search's context read gives the index. */
+export interface QueryContext {
+  lexemes: string[]
+  tuning: CandidateTuning
+  /** Entries in the change log when the query started (counted up to BIG_SYNC + 1). */
+  pending: number
+  /** The query's vector when it had to be made again (the read found another active space): replaces `vector`. */
+  vector?: Promise<Float32Array | null>
+}
+
 export interface CandidateQuery {
   sources: SearchSource[]
-  /** The query vector, or its promise: the keyword half runs while the query is being embedded. */
+  /** The query vector, or its promise: the vector half runs as soon as it is known, the keyword half meanwhile. */
   vector: Float32Array | null | Promise<Float32Array | null>
-  lexemes: string[]
   /** Candidates per list (before the filters). */
   kc: number
   /** Hits wanted. */
   k: number
   filter: CandidateFilter
-  tuning: CandidateTuning
-  /** Entries in the change log when the query started (read with the query's lexemes; counted up to BIG_SYNC + 1). */
-  pending: number
+  /** The context read, or its promise: the vector half does not wait for it. */
+  context: QueryContext | Promise<QueryContext>
 }
 
 /** A vector-only query of memories: the k nearest (for recall checks; `lists.memory.vector`). */
 export function nearestQuery(vector: Float32Array | null, k: number, includeArchived: boolean): CandidateQuery {
-  return { sources: ['memory'], vector, lexemes: [], kc: k, k, filter: { includeArchived }, tuning: { rrfK: 60, recencyWeight: 0, recencyDays: 1, importanceWeight: 0, accessWeight: 0 }, pending: 1 }
+  return {
+    sources: ['memory'],
+    vector,
+    kc: k,
+    k,
+    filter: { includeArchived },
+    context: { lexemes: [], tuning: { rrfK: 60, recencyWeight: 0, recencyDays: 1, importanceWeight: 0, accessWeight: 0 }, pending: 1 }
+  }
 }
 
 export interface CandidateList {
@@ -317,31 +332,46 @@ export function createCandidateIndex({ db, logger, workerPath }: { db: Knex; log
     whenBuilt: () => built,
     async query(q) {
       if (state !== 'ready' || bigSync) return null
+      const id = nextId++
+      let vectorKnown = false
+      // The vector half starts as soon as the vector is known. A sync after it (the context
+      // read found changes) bumps the changed sources' epochs, and the worker does it again.
+      const vector = Promise.resolve(q.vector).then(
+        (v) => {
+          vectorKnown = true
+          if (v && state === 'ready' && !bigSync) worker.postMessage({ type: 'vector', id, sources: q.sources, vector: v, kc: q.kc })
+          return v
+        },
+        () => null
+      )
+      let ctx: QueryContext
       try {
-        if (q.pending > BIG_SYNC) {
+        ctx = await q.context
+      } catch {
+        // The search's own read failed: that is the search's error, not the index's.
+        return null
+      }
+      try {
+        if (ctx.pending > BIG_SYNC) {
           bigSync = sync()
             .catch((e: unknown) => fail(e instanceof Error ? e.message : String(e)))
             .finally(() => (bigSync = null))
           return null
         }
-        if (q.pending > 0) await sync()
+        if (ctx.pending > 0) await sync()
         if ((state as CandidateIndexState) !== 'ready') return null
-        const id = nextId++
-        let vector: Float32Array | null
-        if (q.vector instanceof Promise) {
-          worker.postMessage({ type: 'keywords', id, sources: q.sources, lexemes: q.lexemes, kc: q.kc, filter: q.filter })
-          vector = await q.vector.catch(() => null)
-        } else vector = q.vector
+        if (!vectorKnown) worker.postMessage({ type: 'keywords', id, sources: q.sources, lexemes: ctx.lexemes, kc: q.kc, filter: q.filter })
+        const v = await (ctx.vector ?? vector).catch(() => null)
         const r = await ask<{ results: Candidates['lists']; top: RankedHit[] }>({
           type: 'query',
           queryId: id,
           sources: q.sources,
-          vector,
-          lexemes: q.lexemes,
+          vector: v,
+          lexemes: ctx.lexemes,
           kc: q.kc,
           k: q.k,
           filter: q.filter,
-          tuning: q.tuning,
+          tuning: ctx.tuning,
           now: Date.now()
         })
         return { lists: r.results, top: r.top }

@@ -330,15 +330,15 @@ export function createSearchService({
     const t0 = performance.now()
     // The query embedding (embedder thread) overlaps the database round trip and the index's
     // keyword half; it uses the space last read, and is made again in the rare case that the
-    // read finds another.
+    // read finds another. The index starts its vector half as soon as the embedding is done,
+    // whether or not the read has returned.
     if (knownSpace === undefined) knownSpace = (await readActiveEmbedding(db))?.dim ?? null
     const guess = knownSpace
     const guessed = queryVector(input.query, guess)
-    const { tuning, lexemes, activeDim, pending } = await loadQueryContext(db, input.query)
-    knownSpace = activeDim
-    spaceOfLastVector = activeDim
-    const vecReady = guess !== activeDim ? guessed.then((v) => (v ? queryVector(input.query, activeDim) : v)) : guessed
-    const userSyntax = USER_SYNTAX.test(input.query)
+    const contextRead = loadQueryContext(db, input.query)
+    const vecReady = contextRead.then(({ activeDim }) => (guess !== activeDim ? guessed.then((v) => (v ? queryVector(input.query, activeDim) : v)) : guessed))
+    // A failed read fails the search below; these derived promises must not also go unhandled.
+    vecReady.catch(() => undefined)
     const k1 = Math.max(50, input.k * 5)
     const memoryOnly = (input.types?.length ?? 0) > 0 || (input.topics?.length ?? 0) > 0
     const want = (s: SearchSource): boolean => input.sources.includes(s) && (s === 'memory' || !memoryOnly)
@@ -347,12 +347,11 @@ export function createSearchService({
     // list is filtered after the nearest rows are found, so a filtered search asks for more.
     const filtered = memoryOnly || !!input.from || !!input.to
     const kc = filtered ? k1 * 4 : k1
-    const cands: Candidates | null =
+    const candidates: Promise<Candidates | null> =
       index && !PHRASE_OR_EXCLUSION.test(input.query) && !opts.sqlOnly
-        ? await index.query({
+        ? index.query({
             sources: (['memory', 'document', 'message'] as const).filter(want),
-            vector: vecReady,
-            lexemes,
+            vector: guessed,
             kc,
             k: input.k,
             filter: {
@@ -362,10 +361,14 @@ export function createSearchService({
               ...(input.from ? { from: Date.parse(input.from) } : {}),
               ...(input.to ? { to: Date.parse(input.to) } : {})
             },
-            tuning,
-            pending
+            context: contextRead.then(({ lexemes, tuning, pending, activeDim }) => ({ lexemes, tuning, pending, ...(activeDim !== guess ? { vector: vecReady } : {}) }))
           })
-        : null
+        : Promise.resolve(null)
+    const { tuning, lexemes, activeDim } = await contextRead
+    knownSpace = activeDim
+    spaceOfLastVector = activeDim
+    const userSyntax = USER_SYNTAX.test(input.query)
+    const cands = await candidates
     const vec = await vecReady
     // Filters left fewer than k hits while a vector list was full: rows further down might
     // pass them, which only the all-SQL path can see.
