@@ -17,6 +17,7 @@ import { BIG_SYNC, createCandidateIndex, nearestQuery as nearest, type QueryCont
 import { decodeVector, parseTsvector } from '../../src/main/workers/rows.mjs'
 import { toVectorParam } from '../../src/main/db/vector'
 import { contentHash } from '../../src/main/features/memories/normalize'
+import { negatedLexemes } from '../../src/main/features/search/search.service'
 
 let core: TestCore
 const FILLER = 300
@@ -282,6 +283,46 @@ describe('search index: the vector half runs before the context read returns', (
     await s.ctx.db.raw('update memories set embedding = (select embedding from memories where id = ?) where id = ?', [a, b])
     answer({ lexemes: [], tuning: TUNING, pending: 1 })
     expect((await pendingRead).sort()).toEqual([a, b].sort())
+  })
+})
+
+describe('search index: exclusions (-word)', () => {
+  it('keeps a row with an excluded word out of both lists, and sends a negated compound word to SQL', async () => {
+    const s = await core.services()
+    const index = s.searchIndex
+    if (!index) throw new Error('no index')
+    const { memory: kept } = await core.call('memories:capture', { content: 'Medlar fruit is eaten bletted, soft and brown.' })
+    const { memory: dropped } = await core.call('memories:capture', { content: 'Medlar cheese for the car picnic in November.' })
+    await s.embeddingQueue.drain()
+    const both = await search('medlar')
+    expect(both.hits.map((h) => h.id)).toEqual(expect.arrayContaining([kept.id, dropped.id]))
+
+    const r = await search('medlar -car')
+    expect(r.engine).toBe('index')
+    expect(r.hits.map((h) => h.id)).toContain(kept.id)
+    expect(r.hits.map((h) => h.id)).not.toContain(dropped.id)
+    expect(r.hits.filter((h) => /\bcar\b/i.test(h.text))).toEqual([])
+
+    // The vector list too: the excluded row's own vector does not bring it back.
+    const v = decodeVector((await s.ctx.db.raw('select public.vector_send(embedding) as v from memories where id = ?', [dropped.id])).rows[0].v)
+    if (!v) throw new Error('no vector')
+    const nearestOf = async (exclude: string[]): Promise<string[]> =>
+      (await index.query({ ...nearest(v, 3, false), context: { lexemes: [], tuning: TUNING, pending: 0, exclude } }))?.lists.memory?.vector ?? []
+    expect((await nearestOf([]))[0]).toBe(dropped.id)
+    expect(await nearestOf(['car'])).not.toContain(dropped.id)
+
+    // "-e-mail" negates a compound word (a group in the tsquery): SQL answers it.
+    const compound = await search('medlar -e-mail')
+    expect(compound.engine).toBe('sql')
+    expect(compound.hits.map((h) => h.id)).toContain(kept.id)
+  })
+
+  it('reads the negated lexemes off Postgres\'s websearch tsquery', () => {
+    expect(negatedLexemes("'method' & !'dash' & 'exact' | 'approxim' & !'dash'")).toEqual(['dash'])
+    expect(negatedLexemes("'jaguar' & !'car'")).toEqual(['car'])
+    expect(negatedLexemes("'o''brien' & !'o''neil'")).toEqual(["o'neil"])
+    expect(negatedLexemes("'appl' & !( 'e-mail' <-> 'e' <-> 'mail' )")).toBeNull()
+    expect(negatedLexemes("'pie' & 'car'")).toEqual([])
   })
 })
 

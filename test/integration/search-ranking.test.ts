@@ -44,9 +44,12 @@ describe('BM25 keyword ranking', () => {
 
   it('ranks alike on the in-process index and on the all-SQL path', async () => {
     // Queries with a clear order at the top (the 80 filler notes tie with each other on most words).
-    const queries = ['garden loquat', 'persimmon harvest', 'tomato row number 7']
+    // The last one excludes a word (-frost): no path may return a memory with it.
+    const queries = ['garden loquat', 'persimmon harvest', 'tomato row number 7', 'persimmon -frost']
     const top = async (): Promise<{ engines: string[]; ids: string[][] }> => {
       const rs = await Promise.all(queries.map((query) => core.call('search:query', { query, sources: ['memory'], k: 2, recordAccess: false })))
+      expect(rs[3]?.hits.length).toBeGreaterThan(0)
+      expect(rs[3]?.hits.filter((h) => /frost/i.test(h.text))).toEqual([])
       return { engines: rs.map((r) => r.engine), ids: rs.map((r) => r.hits.map((h) => h.id)) }
     }
     expect(await (await core.services()).searchIndex?.whenBuilt()).toBe('ready')

@@ -63,7 +63,7 @@ const BULK = 256
 /**
  * What the filters and the boost read, per upserted row (parallel arrays).
  * @typedef {{ vis: Uint8Array, created: Float64Array, memory?: { types: string[], topics: string[][], importance: Float32Array, pinned: Uint8Array, access: Int32Array, lastAccess: Float64Array, tiers: string[], texts: (string | null)[] } }} Meta
- * @typedef {{ includeArchived: boolean, types?: string[], topics?: string[], from?: number, to?: number }} Filter
+ * @typedef {{ includeArchived: boolean, types?: string[], topics?: string[], from?: number, to?: number, exclude?: string[] }} Filter
  * @typedef {{ rrfK: number, recencyWeight: number, recencyDays: number, importanceWeight: number, accessWeight: number }} Tuning
  * @typedef {{ queryId?: number, sources: string[], vector: Float32Array | null, lexemes: string[], kc: number, k: number, filter: Filter, tuning: Tuning, now: number }} QueryMsg
  */
@@ -488,6 +488,8 @@ class SourceIndex {
     const mem = src === 'memory'
     const types = mem && f.types?.length ? new Set(f.types.map((t) => this.name(t, false))) : null
     const topics = mem && f.topics?.length ? f.topics.map((t) => this.name(t, false)) : null
+    // Excluded lexemes (a query's -word) no row has need no check.
+    const exclude = (f.exclude ?? []).map((l) => this.lexicon.get(l)).filter((n) => n !== undefined && (this.df[n] ?? 0) > 0)
     return (slot) => {
       // Read through `this`: an upsert between a query's two halves may grow the arrays.
       const v = /** @type {number} */ (this.vis[slot])
@@ -498,6 +500,10 @@ class SourceIndex {
       if (topics) {
         const own = this.topics[slot]
         if (!own || !own.some((t) => topics.includes(t))) return false
+      }
+      if (exclude.length) {
+        const lex = this.lexOf[slot]
+        if (lex && lex.some((l) => exclude.includes(l))) return false
       }
       return true
     }

@@ -28,6 +28,8 @@ export interface CandidateFilter {
   /** created_at bounds, epoch ms, inclusive. */
   from?: number
   to?: number
+  /** Lexemes no row may have (a query's -word). */
+  exclude?: string[]
 }
 
 export interface CandidateTuning {
@@ -44,6 +46,10 @@ export interface QueryContext {
   tuning: CandidateTuning
   /** Entries in the change log when the query started (counted up to BIG_SYNC + 1). */
   pending: number
+  /** Lexemes the query excludes (-word): rows with any of them are not candidates. */
+  exclude?: string[]
+  /** The query needs what only SQL evaluates (a negated compound word): the index answers null. */
+  sqlOnly?: boolean
   /** The query's vector when it had to be made again (the read found another active space): replaces `vector`. */
   vector?: Promise<Float32Array | null>
 }
@@ -351,6 +357,7 @@ export function createCandidateIndex({ db, logger, workerPath }: { db: Knex; log
         // The search's own read failed: that is the search's error, not the index's.
         return null
       }
+      if (ctx.sqlOnly) return null
       try {
         if (ctx.pending > BIG_SYNC) {
           bigSync = sync()
@@ -360,7 +367,8 @@ export function createCandidateIndex({ db, logger, workerPath }: { db: Knex; log
         }
         if (ctx.pending > 0) await sync()
         if ((state as CandidateIndexState) !== 'ready') return null
-        if (!vectorKnown) worker.postMessage({ type: 'keywords', id, sources: q.sources, lexemes: ctx.lexemes, kc: q.kc, filter: q.filter })
+        const filter = ctx.exclude?.length ? { ...q.filter, exclude: ctx.exclude } : q.filter
+        if (!vectorKnown) worker.postMessage({ type: 'keywords', id, sources: q.sources, lexemes: ctx.lexemes, kc: q.kc, filter })
         const v = await (ctx.vector ?? vector).catch(() => null)
         const r = await ask<{ results: Candidates['lists']; top: RankedHit[] }>({
           type: 'query',
@@ -370,7 +378,7 @@ export function createCandidateIndex({ db, logger, workerPath }: { db: Knex; log
           lexemes: ctx.lexemes,
           kc: q.kc,
           k: q.k,
-          filter: q.filter,
+          filter,
           tuning: ctx.tuning,
           now: Date.now()
         })

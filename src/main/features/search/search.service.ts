@@ -94,25 +94,50 @@ interface HitRow {
 }
 
 /**
- * The tuning settings, the profile's active embedding space, the query's lexemes, and
- * how long the search index's change log is: one round trip.
+ * The tuning settings, the profile's active embedding space, the query's lexemes (and the
+ * ones it excludes), and how long the search index's change log is: one round trip.
  */
-async function loadQueryContext(db: Knex, query: string): Promise<{ tuning: SearchTuning; lexemes: string[]; activeDim: number | null; pending: number }> {
+async function loadQueryContext(
+  db: Knex,
+  query: string
+): Promise<{ tuning: SearchTuning; lexemes: string[]; exclude: string[]; sqlOnly: boolean; activeDim: number | null; pending: number }> {
+  const excludes = EXCLUSION.test(query)
   const r = await db.raw(
     `select coalesce(tsvector_to_array(to_tsvector('english', ?)), '{}') as l,
             coalesce((select json_object_agg(key, value) from settings where key = any(?::text[])), '{}'::json) as t,
-            (select count(*)::int from (select 1 from search_changes limit ${BIG_SYNC + 1}) c) as pending`,
-    [query, [...Object.keys(TUNING_KEYS), ACTIVE_EMBEDDING_KEY]]
+            (select count(*)::int from (select 1 from search_changes limit ${BIG_SYNC + 1}) c) as pending,
+            ${excludes ? "websearch_to_tsquery('english', ?)::text" : 'null::text'} as w`,
+    [query, [...Object.keys(TUNING_KEYS), ACTIVE_EMBEDDING_KEY], ...(excludes ? [query] : [])]
   )
-  const row = r.rows[0] as { l: string[]; t: Record<string, unknown>; pending: number }
+  const row = r.rows[0] as { l: string[]; t: Record<string, unknown>; pending: number; w: string | null }
   const t = { ...DEFAULT_TUNING }
   for (const [key, value] of Object.entries(row.t)) {
     const k = TUNING_KEYS[key]
     if (k && typeof value === 'number' && Number.isFinite(value)) t[k] = value
   }
-  return { tuning: t, lexemes: row.l, activeDim: parseActiveEmbedding(row.t[ACTIVE_EMBEDDING_KEY])?.dim ?? null, pending: row.pending }
+  const negated = row.w === null ? [] : negatedLexemes(row.w)
+  return {
+    tuning: t,
+    // ("-1999" is also a signed number to to_tsvector: lexeme '-1999'.)
+    lexemes: negated?.length ? row.l.filter((l) => !negated.includes(l) && !negated.includes(l.replace(/^-/, ''))) : row.l,
+    exclude: negated ?? [],
+    sqlOnly: negated === null,
+    activeDim: parseActiveEmbedding(row.t[ACTIVE_EMBEDDING_KEY])?.dim ?? null,
+    pending: row.pending
+  }
 }
 
+/**
+ * The lexemes a websearch tsquery negates one by one (`!'dash'` from "-dash"), or null when
+ * it negates a group (`!( … )`, from a negated phrase or compound word such as "-e-mail"),
+ * which only SQL evaluates.
+ */
+export function negatedLexemes(tsquery: string): string[] | null {
+  if (/!\s*\(/.test(tsquery)) return null
+  const out: string[] = []
+  for (const m of tsquery.matchAll(/(!?)\s*'((?:[^'\\]|''|\\.)*)'/g)) if (m[1]) out.push((m[2] ?? '').replace(/''/g, "'").replace(/\\(.)/g, '$1'))
+  return [...new Set(out)]
+}
 
 /**
  * Query shaping for full-text search. Matching rows, not ranking them, is what costs in
@@ -182,11 +207,14 @@ export function shapeQuery(lexemes: string[], stats: TermStats | null): ShapedQu
 
 const USER_SYNTAX = /["']|(^|\s)-\w|\bor\b/i
 /**
- * Phrases and exclusions: what the index's BM25 cannot express (an OR it can: it ranks
- * any-term matches). Only double quotes make a phrase in websearch syntax; an apostrophe
- * ("Reynolds' number") does not.
+ * Phrases: what the index cannot match (it holds no word positions). Only double quotes
+ * make a phrase in websearch syntax; an apostrophe ("Reynolds' number") does not. An OR it
+ * can express (it ranks any-term matches), and an exclusion (-word) too: no row with an
+ * excluded word is a candidate, in either list, on both paths.
  */
-const PHRASE_OR_EXCLUSION = /"|(^|\s)-\w/
+const PHRASE = /"/
+/** Maybe an exclusion in websearch syntax ("-word", "- word"); Postgres's parse of the query decides. */
+const EXCLUSION = /(^|\s)-/
 
 async function termStats(db: Knex, table: string, cache: Map<string, TermStats>): Promise<TermStats | null> {
   const hit = cache.get(table)
@@ -348,7 +376,7 @@ export function createSearchService({
     const filtered = memoryOnly || !!input.from || !!input.to
     const kc = filtered ? k1 * 4 : k1
     const candidates: Promise<Candidates | null> =
-      index && !PHRASE_OR_EXCLUSION.test(input.query) && !opts.sqlOnly
+      index && !PHRASE.test(input.query) && !opts.sqlOnly
         ? index.query({
             sources: (['memory', 'document', 'message'] as const).filter(want),
             vector: guessed,
@@ -361,10 +389,17 @@ export function createSearchService({
               ...(input.from ? { from: Date.parse(input.from) } : {}),
               ...(input.to ? { to: Date.parse(input.to) } : {})
             },
-            context: contextRead.then(({ lexemes, tuning, pending, activeDim }) => ({ lexemes, tuning, pending, ...(activeDim !== guess ? { vector: vecReady } : {}) }))
+            context: contextRead.then(({ lexemes, exclude, sqlOnly, tuning, pending, activeDim }) => ({
+              lexemes,
+              exclude,
+              sqlOnly,
+              tuning,
+              pending,
+              ...(activeDim !== guess ? { vector: vecReady } : {})
+            }))
           })
         : Promise.resolve(null)
-    const { tuning, lexemes, activeDim } = await contextRead
+    const { tuning, lexemes, exclude, activeDim } = await contextRead
     knownSpace = activeDim
     spaceOfLastVector = activeDim
     const userSyntax = USER_SYNTAX.test(input.query)
@@ -396,6 +431,13 @@ export function createSearchService({
     if (!input.includeArchived) msgFilter.add('and s.archived_at is null')
     if (input.from) msgFilter.add('and g.created_at >= ?', input.from)
     if (input.to) msgFilter.add('and g.created_at <= ?', input.to)
+    // An excluded word (-word) keeps a row out of every branch, the vector one included.
+    if (exclude.length) {
+      const none = exclude.map(quoteLexeme).join(' | ')
+      memFilter.add('and not m.tsv @@ ?::tsquery', none)
+      docFilter.add('and not c.tsv @@ ?::tsquery', none)
+      msgFilter.add('and not g.tsv @@ ?::tsquery', none)
+    }
 
     const branches: Record<SearchSource, string[]> = { memory: [], document: [], message: [] }
     /** The pg_trgm word-similarity branch over memories (typos), when `gate` (SQL, no bindings) holds. */
