@@ -146,6 +146,40 @@ describe('embedder with the RANDOM-WEIGHTS MiniLM fixture (plumbing, dims, deter
     }
   })
 
+  it('forwards a vector to a sink from the embedder thread: the same vector, tagged; not when truncated; a new worker needs a new sink', async () => {
+    const opened = emb.openSink()
+    if (!opened) throw new Error('no sink: the worker should be running')
+    const got: Array<{ type: string; id: number; vector: Float32Array }> = []
+    opened.port.on('message', (m: { type: string; id: number; vector: Float32Array }) => got.push(m))
+    try {
+      const text = 'forwarded: shock waves in a nozzle'
+      // Calls made together share a worker message: only the forwarded row goes, the right one.
+      const [others, [v]] = await Promise.all([emb.embed(['a', 'b']), emb.embed([text], { forward: { sink: opened.sink, tag: 7 } })])
+      expect(others.length).toBe(2)
+      await expect.poll(() => got.length).toBe(1)
+      expect(got[0]?.type).toBe('vector')
+      expect(got[0]?.id).toBe(7)
+      expect(maxAbsDiff(got[0]!.vector, v!)).toBe(0)
+      // Truncated vectors are the caller's business: nothing is forwarded.
+      const [short] = await emb.embed([text], { dim: 128, forward: { sink: opened.sink, tag: 8 } })
+      expect(short?.length).toBe(128)
+      await emb.embed(['a round trip through the worker'])
+      expect(got.map((m) => m.id)).toEqual([7])
+      expect(emb.sinkGeneration()).toBe(opened.generation)
+    } finally {
+      opened.port.close()
+    }
+    // A fresh embedder's worker is another generation: its sinks are its own.
+    const other = createEmbedder({ modelDir: FIXTURE, modelName: FIXTURE_NAME })
+    try {
+      expect(other.openSink()).toBeNull()
+      await other.load()
+      expect(other.openSink()).not.toBeNull()
+    } finally {
+      await other.dispose()
+    }
+  })
+
   it('gives the same vector in a batch as alone (within 1e-5), with mixed lengths', async () => {
     const texts = Array.from({ length: 40 }, (_, i) => words(3 + ((i * 7) % 60), i))
     const batch = await emb.embed(texts)

@@ -13,7 +13,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MODEL_FIXTURE, testCore, type TestCore } from '../helpers/core'
-import { BIG_SYNC, createCandidateIndex, nearestQuery as nearest, type QueryContext } from '../../src/main/features/search/candidate-index'
+import { BIG_SYNC, createCandidateIndex, nearestQuery as nearest, REBUILD_MARKER_SQL, type QueryContext } from '../../src/main/features/search/candidate-index'
 import { decodeVector, parseTsvector } from '../../src/main/workers/rows.mjs'
 import { toVectorParam } from '../../src/main/db/vector'
 import { contentHash } from '../../src/main/features/memories/normalize'
@@ -283,6 +283,34 @@ describe('search index: the vector half runs before the context read returns', (
     await s.ctx.db.raw('update memories set embedding = (select embedding from memories where id = ?) where id = ?', [a, b])
     answer({ lexemes: [], tuning: TUNING, pending: 1 })
     expect((await pendingRead).sort()).toEqual([a, b].sort())
+  })
+})
+
+describe('search index: query vectors straight from the embedder thread', () => {
+  it('answers a query sent before its vector once the embedder thread delivers it; a rebuild meanwhile leaves it to SQL', async () => {
+    const s = await core.services()
+    const index = s.searchIndex
+    if (!index) throw new Error('no index')
+    const base = { sources: ['memory' as const], kc: 5, k: 3, filter: { includeArchived: false }, context: { lexemes: [], tuning: TUNING, pending: 0 } }
+    // The main thread's copy of the vector never comes: only the forwarded one can answer.
+    const ticket = index.begin(base)
+    if (!ticket?.forward) throw new Error('no forwarding: the embedder should be running')
+    const viaSink = index.query({ ...base, vector: new Promise<Float32Array | null>(() => undefined) }, ticket)
+    const [v] = await core.embedder.embed(['open questions of the weekly review'], { priority: 'high', forward: ticket.forward })
+    const answered = await viaSink
+    expect(answered?.lists.memory?.vector).toHaveLength(5)
+    expect(answered?.lists.memory?.vector).toEqual((await index.query({ ...base, vector: v ?? null }))?.lists.memory?.vector)
+
+    // A query still waiting for its vector when the index is rebuilt gets null (SQL answers it).
+    let release: (v: Float32Array | null) => void = () => undefined
+    const waiting = index.query({ ...base, vector: new Promise<Float32Array | null>((r) => (release = r)) })
+    await index.stats()
+    await s.ctx.db.raw(REBUILD_MARKER_SQL)
+    expect((await search('weekly review')).engine).toBe('sql')
+    expect(await waiting).toBeNull()
+    release(v ?? null)
+    await ready()
+    expect((await search('weekly review')).engine).toBe('index')
   })
 })
 

@@ -177,7 +177,7 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
       })
       // The in-process candidate index, built in the background; a one-shot CLI command
       // would only pay for building it, so it searches all in SQL.
-      const searchIndex = opts.role === 'cli' || process.env['ENGRAM_SEARCH_INDEX'] === 'off' ? undefined : createCandidateIndex({ db: ctx.db, logger })
+      const searchIndex = opts.role === 'cli' || process.env['ENGRAM_SEARCH_INDEX'] === 'off' ? undefined : createCandidateIndex({ db: ctx.db, logger, vectors: embedder })
       const access = createAccessRecorder(ctx.db, { onWritten: (ids, counts, at) => searchIndex?.access(ids, counts, at) })
       const memories = createMemoriesService({
         db: ctx.db,

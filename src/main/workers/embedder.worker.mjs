@@ -8,8 +8,11 @@
  * Protocol (all errors are values, never an unhandled crash):
  *   → { type:'load', dir, modelName, threads?, maxTokens? }
  *   ← { type:'loaded', modelName, dim, maxTokens, threads, fingerprint, ms }
- *   → { type:'embed', id, texts: string[] }
+ *   → { type:'embed', id, texts: string[], forward?: Array<{ row, sink, tag }> }
  *   ← { type:'embedded', id, vectors: Float32Array (n*dim, buffer transferred), count, dim, modelName, ms }
+ *   → { type:'sink', sink, port: MessagePort }   a consumer in another thread (the search
+ *       index): the vector of each `forward` row goes to its sink first, as
+ *       { type:'vector', id: tag, vector: Float32Array }, without a hop through the main thread
  *   → { type:'tokenize', id, texts: string[] }
  *   ← { type:'tokenized', id, counts: number[], truncated: boolean[], maxTokens }
  *   → { type:'download', id, model, cacheDir, remoteHost?, connectTimeoutMs?, idleTimeoutMs? }
@@ -361,6 +364,9 @@ async function download(msg) {
   return { dir, ms: performance.now() - started }
 }
 
+/** @type {Map<number, import('node:worker_threads').MessagePort>} sinks by number */
+const sinks = new Map()
+
 /** Embeds and loads run one at a time, in order; tokenize answers between runs. */
 let chain = Promise.resolve()
 /** @param {() => Promise<void>} job */
@@ -411,6 +417,11 @@ port.on('message', (/** @type {any} */ msg) => {
           if (!isTexts(msg.texts)) throw new WorkerError('bad_request', 'embed needs texts: string[]')
           const l = loaded
           const vectors = await embed(l, msg.texts)
+          for (const f of Array.isArray(msg.forward) ? msg.forward : []) {
+            const row = Number(f?.row)
+            if (!Number.isInteger(row) || row < 0 || row >= msg.texts.length) continue
+            sinks.get(f.sink)?.postMessage({ type: 'vector', id: f.tag, vector: vectors.slice(row * l.dim, (row + 1) * l.dim) })
+          }
           port.postMessage(
             { type: 'embedded', id: msg.id, vectors, count: msg.texts.length, dim: l.dim, modelName: l.modelName, ms: performance.now() - started },
             [vectors.buffer]
@@ -420,6 +431,15 @@ port.on('message', (/** @type {any} */ msg) => {
         }
       })
       break
+    case 'sink': {
+      /** @type {import('node:worker_threads').MessagePort} */
+      const p = msg.port
+      const sink = msg.sink
+      sinks.set(sink, p)
+      // The consumer closing its end (its thread ended) ends the sink.
+      p.once('close', () => sinks.delete(sink))
+      break
+    }
     case 'tokenize':
       try {
         if (!loaded) throw new WorkerError('not_loaded', 'No model is loaded')

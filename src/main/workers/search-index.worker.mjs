@@ -24,11 +24,17 @@
  *       0: none), tsvs: string[] (tsvector text), meta: Meta }
  *   → { type:'remove', src, ids: string[] }
  *   → { type:'access', ids: string[], counts: number[], at: epoch ms }
- *   → { type:'vector', id, sources, vector, kc }   (optional: the vector half of query `id`,
- *       sent as soon as the query is embedded, often before its lexemes are known)
+ *   → { type:'sink', port: MessagePort }   the embedder thread's forwarded query vectors
+ *       ({ type:'vector', id, vector }) arrive on it (features/embeddings/embedder.ts)
+ *   → { type:'expect', id, sources, kc }   query `id` is coming: compute its vector half as
+ *       soon as its vector arrives, from the sink or as
+ *   → { type:'vector', id, vector: Float32Array | null }   (from the main thread; the first
+ *       of the two counts)
  *   → { type:'keywords', id, sources, lexemes, kc, filter }   (optional: the keyword half of
  *       query `id`, sent while the query is still being embedded)
- *   → { type:'query', id, ...QueryMsg }   (queryId: the id its 'keywords' message had)
+ *   → { type:'query', id, ...QueryMsg }   (queryId: the id its 'expect' and 'keywords' messages
+ *       had; awaitVector: no vector given, use the one that arrives for queryId, waiting if need be)
+ *   ← { type:'result', id, results: null, top: null }   a waiting query met a reset: use SQL
  *   ← { type:'result', id, results: { [src]: { vector: string[], keyword: string[], all, full } },
  *       top: Array<{ src, id, score, keyword: boolean, vector: boolean }>, ms }
  *   → { type:'stats', id }  ← { type:'stats', id, sources: { [src]: { rows, vectors, lexemes } } }
@@ -65,7 +71,7 @@ const BULK = 256
  * @typedef {{ vis: Uint8Array, created: Float64Array, memory?: { types: string[], topics: string[][], importance: Float32Array, pinned: Uint8Array, access: Int32Array, lastAccess: Float64Array, tiers: string[], texts: (string | null)[] } }} Meta
  * @typedef {{ includeArchived: boolean, types?: string[], topics?: string[], from?: number, to?: number, exclude?: string[] }} Filter
  * @typedef {{ rrfK: number, recencyWeight: number, recencyDays: number, importanceWeight: number, accessWeight: number }} Tuning
- * @typedef {{ queryId?: number, sources: string[], vector: Float32Array | null, lexemes: string[], kc: number, k: number, filter: Filter, tuning: Tuning, now: number }} QueryMsg
+ * @typedef {{ queryId?: number, sources: string[], vector: Float32Array | null, awaitVector?: boolean, lexemes: string[], kc: number, k: number, filter: Filter, tuning: Tuning, now: number }} QueryMsg
  */
 
 /**
@@ -625,7 +631,7 @@ function query(msg) {
   }
   const phase = kwEarly ?? keywordPhase(msg, false)
   // The vector half computed ahead counts only for the same vector and candidate count.
-  const early = vecEarly && msg.vector && vecEarly.kc === msg.kc && sameVector(vecEarly.vector, msg.vector) ? vecEarly.bySrc : undefined
+  const early = vecEarly?.vector && msg.vector && vecEarly.kc === msg.kc && sameVector(vecEarly.vector, msg.vector) ? vecEarly.bySrc : undefined
   /** @type {Record<string, { vector: string[], keyword: string[], all: number, full: boolean }>} */
   const results = {}
   /** @type {Array<{ src: string, id: string, score: number, keyword: boolean, vector: boolean }>} */
@@ -674,24 +680,73 @@ function query(msg) {
 /**
  * Each source's nearest rows (unfiltered), computed as soon as the query's vector is known,
  * which is often before its lexemes are; kept for its `query` message, which uses them
- * unless the source changed in between (its epoch). At most MAX_AHEAD are kept: a search
- * that went to SQL after all sends no `query`.
- * @typedef {{ vector: Float32Array, kc: number, bySrc: Map<string, { s: SourceIndex, epoch: number, near: number[] }> }} VectorHalf
+ * unless the source changed in between (its epoch). The vector comes from the embedder
+ * thread (the sink) or from the main thread, whichever is first; `expect` said beforehand
+ * which sources and how many rows. At most MAX_AHEAD of each kind are kept: a search that
+ * went to SQL after all sends no `query`.
+ * @typedef {{ vector: Float32Array | null, kc: number, bySrc: Map<string, { s: SourceIndex, epoch: number, near: number[] }> }} VectorHalf
  * @type {Map<number, VectorHalf>}
  */
 const vectorPhases = new Map()
+/** @type {Map<number, { sources: string[], kc: number }>} */
+const expects = new Map()
+/** @type {Map<number, Float32Array | null>} vectors that came before their `expect` */
+const early = new Map()
+/** @type {Map<number, QueryMsg & { id: number }>} queries sent before their vector (awaitVector) */
+const parked = new Map()
+/** @type {Map<number, true>} queries answered lately: the second copy of their vector is dropped */
+const answered = new Map()
 const MAX_AHEAD = 32
+/** @type {import('node:worker_threads').MessagePort | null} */
+let sink = null
 
-/** @param {{ id: number, sources: string[], vector: Float32Array, kc: number }} msg */
-function vectorPhase(msg) {
+/**
+ * @template V
+ * @param {Map<number, V>} map
+ */
+function cap(map) {
+  while (map.size > MAX_AHEAD) map.delete(/** @type {number} */ (map.keys().next().value))
+}
+
+/**
+ * A query's vector (null: it has none), from either thread: its vector half, then its
+ * query if that was waiting.
+ * @param {number} id
+ * @param {Float32Array | null} vector
+ */
+function vectorArrived(id, vector) {
+  if (vectorPhases.has(id) || answered.has(id)) return
+  const e = expects.get(id)
+  if (!e) {
+    early.set(id, vector)
+    cap(early)
+    return
+  }
+  expects.delete(id)
   /** @type {VectorHalf['bySrc']} */
   const bySrc = new Map()
-  for (const src of msg.sources) {
-    const s = sources.get(src)
-    if (s) bySrc.set(src, { s, epoch: s.epoch, near: s.nearest(msg.vector, msg.kc) })
+  if (vector)
+    for (const src of e.sources) {
+      const s = sources.get(src)
+      if (s) bySrc.set(src, { s, epoch: s.epoch, near: s.nearest(vector, e.kc) })
+    }
+  vectorPhases.set(id, { vector, kc: e.kc, bySrc })
+  cap(vectorPhases)
+  const q = parked.get(id)
+  if (q) {
+    parked.delete(id)
+    answer({ ...q, vector })
   }
-  vectorPhases.set(msg.id, { vector: msg.vector, kc: msg.kc, bySrc })
-  while (vectorPhases.size > MAX_AHEAD) vectorPhases.delete(/** @type {number} */ (vectorPhases.keys().next().value))
+}
+
+/** @param {QueryMsg & { id: number }} msg */
+function answer(msg) {
+  if (msg.queryId !== undefined) {
+    answered.set(msg.queryId, true)
+    cap(answered)
+  }
+  const t0 = performance.now()
+  port.postMessage({ type: 'result', id: msg.id, ...query(msg), ms: performance.now() - t0 })
 }
 
 /**
@@ -735,6 +790,13 @@ port.on('message', (msg) => {
       case 'reset':
         sources = new Map()
         keywordPhases.clear()
+        vectorPhases.clear()
+        expects.clear()
+        early.clear()
+        answered.clear()
+        // A query still waiting for its vector would now meet a half-built index: SQL answers it.
+        for (const q of parked.values()) port.postMessage({ type: 'result', id: q.id, results: null, top: null })
+        parked.clear()
         return
       case 'upsert': {
         const s = source(msg.src)
@@ -769,15 +831,43 @@ port.on('message', (msg) => {
         s.maybeCompact()
         return
       }
+      case 'sink':
+        sink?.close()
+        sink = msg.port
+        sink?.on('message', (/** @type {{ type?: string, id: number, vector: Float32Array }} */ m) => {
+          try {
+            if (m?.type === 'vector') vectorArrived(m.id, m.vector)
+          } catch (err) {
+            port.postMessage({ type: 'error', op: 'vector', message: err instanceof Error ? err.message : String(err) })
+          }
+        })
+        return
+      case 'expect': {
+        expects.set(msg.id, { sources: msg.sources, kc: msg.kc })
+        cap(expects)
+        const v = early.get(msg.id)
+        if (v !== undefined) {
+          early.delete(msg.id)
+          vectorArrived(msg.id, v)
+        }
+        return
+      }
       case 'vector':
-        vectorPhase(msg)
+        vectorArrived(msg.id, msg.vector)
         return
       case 'keywords':
         keywordPhases.set(msg.id, keywordPhase(msg, true))
         return
       case 'query': {
-        const t0 = performance.now()
-        port.postMessage({ type: 'result', id: msg.id, ...query(msg), ms: performance.now() - t0 })
+        if (msg.awaitVector) {
+          const half = vectorPhases.get(msg.queryId)
+          if (!half) {
+            parked.set(msg.queryId, msg)
+            return
+          }
+          msg.vector = half.vector
+        }
+        answer(msg)
         return
       }
       case 'access': {

@@ -13,7 +13,7 @@
  *   and keyword search keep working; semantic search waits for a model.
  */
 import { availableParallelism } from 'node:os'
-import { Worker } from 'node:worker_threads'
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads'
 import { AppError } from '../../../shared/errors'
 import { resolveWorker, workerExecArgv } from '../../core/paths'
 import { DEFAULT_MODEL, locateModel, modelCandidates, userModelCache, type ModelLocation } from './model-locator'
@@ -89,6 +89,22 @@ export interface EmbedOptions {
    * for models trained for it. Default: `setOutputDim()`'s, else the model's own.
    */
   dim?: number
+  /**
+   * Also post the (first) text's vector to a sink from `openSink()`, as
+   * `{ type: 'vector', id: tag, vector }`, straight from the embedder thread: a consumer in
+   * another thread has it without a hop through this one. Best effort: a sink of a worker
+   * that has been replaced since (see `sinkGeneration()`) gets nothing, and neither does a
+   * sink when the text goes to the helper worker or the vector is truncated (`dim`).
+   */
+  forward?: { sink: number; tag: number }
+}
+
+/** A sink for forwarded vectors: `port` is the consumer's end (transfer it to its thread). */
+export interface VectorSink {
+  sink: number
+  /** The embedder worker it belongs to (`sinkGeneration()` when it was opened). */
+  generation: number
+  port: MessagePort
 }
 
 /** The first `dim` values of a unit vector, scaled back to unit length. */
@@ -109,6 +125,10 @@ export interface Embedder {
   embed(texts: string[], opts?: EmbedOptions): Promise<Embeddings>
   /** Model tokens per text, special tokens included, before truncation. */
   countTokens(texts: string[]): Promise<number[]>
+  /** A new sink for `forward`ed vectors on the current worker (null: none is running). */
+  openSink(): VectorSink | null
+  /** Changes whenever the worker is replaced: sinks opened before then are gone. */
+  sinkGeneration(): number
   /** Returns an unsubscribe function. */
   onStatus(cb: (s: EmbedderStatus) => void): () => void
   /** The output dimension of calls that name none (null: the model's own); set from the open profile's `embeddings.active`. */
@@ -175,6 +195,7 @@ interface Pending {
 
 interface EmbedRequest {
   texts: string[]
+  forward: { sink: number; tag: number } | null
   /** Truncate to this many dimensions (null: as the model makes them). */
   outDim: number | null
   out: Float32Array[]
@@ -227,6 +248,9 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
   let restarts = 0
   let loadWaiter: { resolve: (m: WorkerMsg) => void } | null = null
   let nextId = 1
+  /** Bumped per worker spawned (sinks live in one worker). */
+  let generation = 0
+  let nextSink = 1
   const listeners = new Set<(s: EmbedderStatus) => void>()
   const queue: Slice[] = []
   let inFlight: { id: number; slices: Slice[] } | null = null
@@ -315,6 +339,7 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
     if (worker) return worker
     const w = new Worker(workerPath, { workerData: { innerBatch: opts.innerBatch ?? 1 }, execArgv: workerExecArgv() })
     worker = w
+    generation++
     w.on('message', (m: WorkerMsg) => onMessage(m))
     w.on('error', (err) => {
       if (worker !== w) return
@@ -482,7 +507,14 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
       if (texts.length) {
         const id = nextId++
         inFlight = { id, slices }
-        worker.postMessage({ type: 'embed', id, texts })
+        // A vector is forwarded as the model makes it: not when the caller wants it truncated.
+        const forward: Array<{ row: number; sink: number; tag: number }> = []
+        let row = 0
+        for (const x of slices) {
+          if (x.req.forward && x.start === 0 && (x.req.outDim === null || x.req.outDim >= (st.dim ?? 0))) forward.push({ row, ...x.req.forward })
+          row += x.end - x.start
+        }
+        worker.postMessage({ type: 'embed', id, texts, ...(forward.length ? { forward } : {}) })
       }
     }
     if (queue.length) feedHelper()
@@ -643,6 +675,7 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
     return new Promise<Embeddings>((resolve, reject) => {
       const req: EmbedRequest = {
         texts: [...texts],
+        forward: eo.forward ?? null,
         outDim,
         out: new Array<Float32Array>(texts.length),
         left: texts.length,
@@ -753,11 +786,21 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
     listeners.clear()
   }
 
+  function openSink(): VectorSink | null {
+    if (!worker || disposed) return null
+    const { port1, port2 } = new MessageChannel()
+    const sink = nextSink++
+    worker.postMessage({ type: 'sink', sink, port: port1 }, [port1])
+    return { sink, generation, port: port2 }
+  }
+
   return {
     status: () => ({ ...st }),
     load,
     embed,
     countTokens,
+    openSink,
+    sinkGeneration: () => generation,
     onStatus(cb) {
       listeners.add(cb)
       return () => listeners.delete(cb)

@@ -18,6 +18,7 @@ import { Worker } from 'node:worker_threads'
 import type { Knex } from 'knex'
 import type { SearchSource } from '../../../shared/types'
 import { resolveWorker, workerExecArgv } from '../../core/paths'
+import type { Embedder } from '../embeddings/embedder'
 
 export interface CandidateFilter {
   includeArchived: boolean
@@ -108,10 +109,23 @@ export interface Candidates {
 
 export type CandidateIndexState = 'building' | 'ready' | 'failed' | 'closed'
 
+/** A query begun before its vector exists: `forward` goes with the embed call (EmbedOptions.forward). */
+export interface QueryTicket {
+  id: number
+  sources: SearchSource[]
+  kc: number
+  forward?: { sink: number; tag: number }
+}
+
 export interface CandidateIndex {
   state(): CandidateIndexState
+  /**
+   * Announce a query before embedding it, so that its vector goes from the embedder thread
+   * straight to the index thread (null: the index cannot answer now).
+   */
+  begin(q: { sources: SearchSource[]; kc: number }): QueryTicket | null
   /** Candidates, or null when the index cannot answer (building, failed, closed): use SQL. */
-  query(q: CandidateQuery): Promise<Candidates | null>
+  query(q: CandidateQuery, ticket?: QueryTicket | null): Promise<Candidates | null>
   /** Access written by the access recorder (which logs no change): counts per id, at `at`. */
   access(ids: string[], counts: number[], at: Date): void
   /** Resolves when the first build has finished (ready or failed). */
@@ -178,7 +192,18 @@ interface Row {
   text?: string | null
 }
 
-export function createCandidateIndex({ db, logger, workerPath }: { db: Knex; logger?: { warn(...a: unknown[]): void }; workerPath?: string }): CandidateIndex {
+export function createCandidateIndex({
+  db,
+  logger,
+  workerPath,
+  vectors
+}: {
+  db: Knex
+  logger?: { warn(...a: unknown[]): void }
+  workerPath?: string
+  /** Where query vectors come from: the index thread takes them from the embedder thread directly. */
+  vectors?: Pick<Embedder, 'openSink' | 'sinkGeneration'>
+}): CandidateIndex {
   let state: CandidateIndexState = 'building'
   let nextId = 1
   const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>()
@@ -333,23 +358,48 @@ export function createCandidateIndex({ db, logger, workerPath }: { db: Knex; log
     return syncing
   }
 
+  /** The sink the embedder thread forwards query vectors to, opened again when its worker was replaced. */
+  let sinkOf: { sink: number; generation: number } | null = null
+  function sinkFor(): number | null {
+    if (!vectors) return null
+    if (!sinkOf || sinkOf.generation !== vectors.sinkGeneration()) {
+      const s = vectors.openSink()
+      if (!s) return null
+      worker.postMessage({ type: 'sink', port: s.port }, [s.port])
+      sinkOf = { sink: s.sink, generation: s.generation }
+    }
+    return sinkOf.sink
+  }
+
+  function begin(q: { sources: SearchSource[]; kc: number }): QueryTicket | null {
+    if (state !== 'ready' || bigSync) return null
+    const id = nextId++
+    worker.postMessage({ type: 'expect', id, sources: q.sources, kc: q.kc })
+    const sink = sinkFor()
+    return { id, sources: q.sources, kc: q.kc, ...(sink ? { forward: { sink, tag: id } } : {}) }
+  }
+
   return {
     state: () => state,
     whenBuilt: () => built,
-    async query(q) {
-      if (state !== 'ready' || bigSync) return null
-      const id = nextId++
+    begin,
+    async query(q, ticket) {
+      const t = ticket ?? begin(q)
+      if (!t || state !== 'ready' || bigSync) return null
+      const { id } = t
       let vectorKnown = false
-      // The vector half starts as soon as the vector is known. A sync after it (the context
-      // read found changes) bumps the changed sources' epochs, and the worker does it again.
+      // The vector goes to the index thread as soon as this thread has it too (the embedder
+      // thread may have sent it there already: the first one counts). A sync after the
+      // vector half (the context read found changes) bumps the changed sources' epochs, and
+      // the index thread does that half again.
       const vector = Promise.resolve(q.vector).then(
-        (v) => {
-          vectorKnown = true
-          if (v && state === 'ready' && !bigSync) worker.postMessage({ type: 'vector', id, sources: q.sources, vector: v, kc: q.kc })
-          return v
-        },
+        (v) => v,
         () => null
       )
+      void vector.then((v) => {
+        vectorKnown = true
+        if (state !== 'closed') worker.postMessage({ type: 'vector', id, vector: v })
+      })
       let ctx: QueryContext
       try {
         ctx = await q.context
@@ -369,12 +419,14 @@ export function createCandidateIndex({ db, logger, workerPath }: { db: Knex; log
         if ((state as CandidateIndexState) !== 'ready') return null
         const filter = ctx.exclude?.length ? { ...q.filter, exclude: ctx.exclude } : q.filter
         if (!vectorKnown) worker.postMessage({ type: 'keywords', id, sources: q.sources, lexemes: ctx.lexemes, kc: q.kc, filter })
-        const v = await (ctx.vector ?? vector).catch(() => null)
-        const r = await ask<{ results: Candidates['lists']; top: RankedHit[] }>({
+        // The query need not wait here for the vector: the index thread answers once it has it
+        // (from whichever thread). Only a vector made again in another space is sent with it.
+        const v = ctx.vector ? await ctx.vector.catch(() => null) : undefined
+        const r = await ask<{ results: Candidates['lists'] | null; top: RankedHit[] | null }>({
           type: 'query',
           queryId: id,
           sources: q.sources,
-          vector: v,
+          ...(v === undefined ? { awaitVector: true, vector: null } : { vector: v }),
           lexemes: ctx.lexemes,
           kc: q.kc,
           k: q.k,
@@ -382,7 +434,7 @@ export function createCandidateIndex({ db, logger, workerPath }: { db: Knex; log
           tuning: ctx.tuning,
           now: Date.now()
         })
-        return { lists: r.results, top: r.top }
+        return r.results && r.top ? { lists: r.results, top: r.top } : null
       } catch (e) {
         fail(e instanceof Error ? e.message : String(e))
         return null

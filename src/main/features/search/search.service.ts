@@ -11,7 +11,7 @@
 import type { Knex } from 'knex'
 import type { SearchHit, SearchResponse, SearchSource } from '../../../shared/types'
 import { toVectorParam } from '../../db/vector'
-import type { Embedder } from '../embeddings/embedder'
+import type { EmbedOptions, Embedder } from '../embeddings/embedder'
 import { runStatement } from './statement'
 import { ACTIVE_EMBEDDING_KEY, parseActiveEmbedding, readActiveEmbedding } from '../reembed/active'
 import { BIG_SYNC, type CandidateIndex, type Candidates, type RankedHit } from './candidate-index'
@@ -315,7 +315,7 @@ export function createSearchService({
   let spaceOfLastVector: number | null = null
   /** The active space as last read (undefined: not read yet), so the query embedding need not wait for the read. */
   let knownSpace: number | null | undefined
-  async function queryVector(query: string, space: number | null): Promise<Float32Array | null> {
+  async function queryVector(query: string, space: number | null, forward?: EmbedOptions['forward']): Promise<Float32Array | null> {
     const state = embedder.status().state
     if (state === 'missing' || state === 'failed') return null
     try {
@@ -327,7 +327,7 @@ export function createSearchService({
         recentVectors.set(key, cached)
         return cached
       }
-      const [v] = await embedder.embed([query], { priority: 'high', ...(space ? { dim: space } : {}) })
+      const [v] = await embedder.embed([query], { priority: 'high', ...(space ? { dim: space } : {}), ...(forward ? { forward } : {}) })
       if (v && key) {
         recentVectors.set(key, v)
         if (recentVectors.size > RECENT_VECTORS) recentVectors.delete(recentVectors.keys().next().value as string)
@@ -362,42 +362,48 @@ export function createSearchService({
     // whether or not the read has returned.
     if (knownSpace === undefined) knownSpace = (await readActiveEmbedding(db))?.dim ?? null
     const guess = knownSpace
-    const guessed = queryVector(input.query, guess)
-    const contextRead = loadQueryContext(db, input.query)
-    const vecReady = contextRead.then(({ activeDim }) => (guess !== activeDim ? guessed.then((v) => (v ? queryVector(input.query, activeDim) : v)) : guessed))
-    // A failed read fails the search below; these derived promises must not also go unhandled.
-    vecReady.catch(() => undefined)
     const k1 = Math.max(50, input.k * 5)
     const memoryOnly = (input.types?.length ?? 0) > 0 || (input.topics?.length ?? 0) > 0
     const want = (s: SearchSource): boolean => input.sources.includes(s) && (s === 'memory' || !memoryOnly)
     // Candidates and the ranked top k from the in-process index (null: it is building or
-    // failed, the query uses websearch syntax, or this is the SQL re-run below). A vector
-    // list is filtered after the nearest rows are found, so a filtered search asks for more.
+    // failed, the query has a phrase, or this is the SQL re-run below). A vector list is
+    // filtered after the nearest rows are found, so a filtered search asks for more.
     const filtered = memoryOnly || !!input.from || !!input.to
     const kc = filtered ? k1 * 4 : k1
+    const indexSources = (['memory', 'document', 'message'] as const).filter(want)
+    // Begun before the embedding, so that the vector goes from the embedder thread to the index thread directly.
+    const ticket = index && !PHRASE.test(input.query) && !opts.sqlOnly ? index.begin({ sources: indexSources, kc }) : null
+    const guessed = queryVector(input.query, guess, ticket?.forward)
+    const contextRead = loadQueryContext(db, input.query)
+    const vecReady = contextRead.then(({ activeDim }) => (guess !== activeDim ? guessed.then((v) => (v ? queryVector(input.query, activeDim) : v)) : guessed))
+    // A failed read fails the search below; these derived promises must not also go unhandled.
+    vecReady.catch(() => undefined)
     const candidates: Promise<Candidates | null> =
-      index && !PHRASE.test(input.query) && !opts.sqlOnly
-        ? index.query({
-            sources: (['memory', 'document', 'message'] as const).filter(want),
-            vector: guessed,
-            kc,
-            k: input.k,
-            filter: {
-              includeArchived: input.includeArchived,
-              ...(input.types?.length ? { types: input.types } : {}),
-              ...(input.topics?.length ? { topics: input.topics } : {}),
-              ...(input.from ? { from: Date.parse(input.from) } : {}),
-              ...(input.to ? { to: Date.parse(input.to) } : {})
+      index && ticket
+        ? index.query(
+            {
+              sources: indexSources,
+              vector: guessed,
+              kc,
+              k: input.k,
+              filter: {
+                includeArchived: input.includeArchived,
+                ...(input.types?.length ? { types: input.types } : {}),
+                ...(input.topics?.length ? { topics: input.topics } : {}),
+                ...(input.from ? { from: Date.parse(input.from) } : {}),
+                ...(input.to ? { to: Date.parse(input.to) } : {})
+              },
+              context: contextRead.then(({ lexemes, exclude, sqlOnly, tuning, pending, activeDim }) => ({
+                lexemes,
+                exclude,
+                sqlOnly,
+                tuning,
+                pending,
+                ...(activeDim !== guess ? { vector: vecReady } : {})
+              }))
             },
-            context: contextRead.then(({ lexemes, exclude, sqlOnly, tuning, pending, activeDim }) => ({
-              lexemes,
-              exclude,
-              sqlOnly,
-              tuning,
-              pending,
-              ...(activeDim !== guess ? { vector: vecReady } : {})
-            }))
-          })
+            ticket
+          )
         : Promise.resolve(null)
     const { tuning, lexemes, exclude, activeDim } = await contextRead
     knownSpace = activeDim
