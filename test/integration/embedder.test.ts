@@ -200,6 +200,42 @@ describe('embedder with the RANDOM-WEIGHTS MiniLM fixture (plumbing, dims, deter
     })
   })
 
+  it('runs a search query between the texts of a batch already in the worker, not after it', async () => {
+    // One worker: a 32-text batch of long texts (~1 s), then a query while it runs.
+    const solo = createEmbedder({ modelDir: FIXTURE, modelName: FIXTURE_NAME, workers: 1 })
+    try {
+      await solo.load()
+      const query = 'urgent: the pressure distribution on a cone'
+      const [alone] = await solo.embed([query])
+      const bulk = Array.from({ length: 32 }, (_, i) => words(180, 9000 + i))
+      const order: string[] = []
+      const batch = solo.embed(bulk).then((v) => {
+        order.push('batch')
+        return v
+      })
+      await new Promise((r) => setTimeout(r, 30))
+      const [urgent] = await solo.embed([query], { priority: 'high' }).then((v) => {
+        order.push('query')
+        return v
+      })
+      const vectors = await batch
+      expect(order).toEqual(['query', 'batch'])
+      // Nothing changes in the vectors: the query's, or the batch's (each text runs alone).
+      expect(maxAbsDiff(urgent!, alone!)).toBe(0)
+      expect(maxAbsDiff(vectors[31]!, (await solo.embed([bulk[31]!]))[0]!)).toBe(0)
+      // A query queued behind bulk texts while the worker is free goes alone, first.
+      const order2: string[] = []
+      const [b2, q2] = await Promise.all([
+        solo.embed(bulk.slice(0, 8)).then(() => order2.push('batch')),
+        solo.embed([query], { priority: 'high' }).then(() => order2.push('query'))
+      ])
+      expect([b2, q2]).toEqual([2, 1])
+      expect(order2).toEqual(['query', 'batch'])
+    } finally {
+      await solo.dispose()
+    }
+  })
+
   it('splits a big request into batches and keeps order', async () => {
     const texts = Array.from({ length: 70 }, (_, i) => words(5 + (i % 11), 5000 + i))
     const all = await emb.embed(texts)

@@ -8,7 +8,8 @@
  * Protocol (all errors are values, never an unhandled crash):
  *   → { type:'load', dir, modelName, threads?, maxTokens? }
  *   ← { type:'loaded', modelName, dim, maxTokens, threads, fingerprint, ms }
- *   → { type:'embed', id, texts: string[], forward?: Array<{ row, sink, tag }> }
+ *   → { type:'embed', id, texts: string[], forward?: Array<{ row, sink, tag }>, urgent? }
+ *       (urgent: run at the next text boundary of the message being embedded, if any)
  *   ← { type:'embedded', id, vectors: Float32Array (n*dim, buffer transferred), count, dim, modelName, ms }
  *   → { type:'sink', sink, port: MessagePort }   a consumer in another thread (the search
  *       index): the vector of each `forward` row goes to its sink first, as
@@ -251,7 +252,10 @@ async function embed(l, texts) {
   const dim = l.dim
   const out = new Float32Array(n * dim)
   if (INNER_BATCH === 1) {
-    for (let i = 0; i < n; i++) out.set(await runBatch(l, [/** @type {string} */ (texts[i])]), i * dim)
+    for (let i = 0; i < n; i++) {
+      out.set(await runBatch(l, [/** @type {string} */ (texts[i])]), i * dim)
+      if (urgent.length && i < n - 1) await runUrgent()
+    }
   } else {
     // Sort by token length so sub-batches pad little, then put rows back in order.
     const lens = texts.map((s) => l.tokenizer.encode(s).length)
@@ -260,6 +264,7 @@ async function embed(l, texts) {
       const idx = order.slice(s, s + INNER_BATCH)
       const rows = await runBatch(l, idx.map((i) => /** @type {string} */ (texts[i])))
       idx.forEach((i, k) => out.set(rows.subarray(k * dim, (k + 1) * dim), i * dim))
+      if (urgent.length && s + INNER_BATCH < n) await runUrgent()
     }
   }
   for (let i = 0; i < out.length; i++) {
@@ -366,6 +371,38 @@ async function download(msg) {
 
 /** @type {Map<number, import('node:worker_threads').MessagePort>} sinks by number */
 const sinks = new Map()
+/** An embed message is being worked on (urgent ones then wait in `urgent`, not in the chain). */
+let batchRunning = false
+/** @type {any[]} urgent embed messages, run at the next text boundary */
+const urgent = []
+
+async function runUrgent() {
+  for (let msg = urgent.shift(); msg; msg = urgent.shift()) await runEmbed(msg)
+}
+
+/**
+ * Embed one message's texts and post the vectors (forwarded rows to their sinks first).
+ * @param {any} msg
+ */
+async function runEmbed(msg) {
+  const started = performance.now()
+  try {
+    if (!loaded) throw new WorkerError('not_loaded', 'No model is loaded')
+    if (!isTexts(msg.texts)) throw new WorkerError('bad_request', 'embed needs texts: string[]')
+    const l = loaded
+    const vectors = await embed(l, msg.texts)
+    for (const f of Array.isArray(msg.forward) ? msg.forward : []) {
+      const row = Number(f?.row)
+      if (!Number.isInteger(row) || row < 0 || row >= msg.texts.length) continue
+      sinks.get(f.sink)?.postMessage({ type: 'vector', id: f.tag, vector: vectors.slice(row * l.dim, (row + 1) * l.dim) })
+    }
+    port.postMessage({ type: 'embedded', id: msg.id, vectors, count: msg.texts.length, dim: l.dim, modelName: l.modelName, ms: performance.now() - started }, [
+      vectors.buffer
+    ])
+  } catch (err) {
+    postError('embed', msg.id, err, 'embed_failed')
+  }
+}
 
 /** Embeds and loads run one at a time, in order; tokenize answers between runs. */
 let chain = Promise.resolve()
@@ -410,26 +447,19 @@ port.on('message', (/** @type {any} */ msg) => {
       })
       break
     case 'embed':
-      serial(async () => {
-        const started = performance.now()
-        try {
-          if (!loaded) throw new WorkerError('not_loaded', 'No model is loaded')
-          if (!isTexts(msg.texts)) throw new WorkerError('bad_request', 'embed needs texts: string[]')
-          const l = loaded
-          const vectors = await embed(l, msg.texts)
-          for (const f of Array.isArray(msg.forward) ? msg.forward : []) {
-            const row = Number(f?.row)
-            if (!Number.isInteger(row) || row < 0 || row >= msg.texts.length) continue
-            sinks.get(f.sink)?.postMessage({ type: 'vector', id: f.tag, vector: vectors.slice(row * l.dim, (row + 1) * l.dim) })
+      // An urgent text (a search query) does not wait for the batch being embedded: it runs
+      // between two of that batch's texts.
+      if (msg.urgent && batchRunning) urgent.push(msg)
+      else
+        serial(async () => {
+          batchRunning = true
+          try {
+            await runEmbed(msg)
+            await runUrgent()
+          } finally {
+            batchRunning = false
           }
-          port.postMessage(
-            { type: 'embedded', id: msg.id, vectors, count: msg.texts.length, dim: l.dim, modelName: l.modelName, ms: performance.now() - started },
-            [vectors.buffer]
-          )
-        } catch (err) {
-          postError('embed', msg.id, err, 'embed_failed')
-        }
-      })
+        })
       break
     case 'sink': {
       /** @type {import('node:worker_threads').MessagePort} */

@@ -183,6 +183,9 @@ export function defaultWorkers(): number {
 
 export const DEFAULT_BATCH_SIZE = 32
 
+/** High-priority calls of at most this many texts run between the texts of a batch in the worker. */
+const URGENT_MAX_TEXTS = 4
+
 /** A queue at least this long is bulk work, worth a second worker. */
 const HELPER_MIN_TEXTS = 8
 
@@ -195,6 +198,7 @@ interface Pending {
 
 interface EmbedRequest {
   texts: string[]
+  priority: 'normal' | 'high'
   forward: { sink: number; tag: number } | null
   /** Truncate to this many dimensions (null: as the model makes them). */
   outDim: number | null
@@ -254,6 +258,8 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
   const listeners = new Set<(s: EmbedderStatus) => void>()
   const queue: Slice[] = []
   let inFlight: { id: number; slices: Slice[] } | null = null
+  /** High-priority texts sent while a batch was in the worker: it runs them between that batch's texts. */
+  const urgentInFlight = new Map<number, Slice[]>()
   // The second worker: an embedder of its own (same model, one worker), fed whole batches.
   let helper: Embedder | null = null
   let helperState: 'off' | 'loading' | 'ready' | 'broken' = 'off'
@@ -319,8 +325,9 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
   }
 
   function failAll(err: Error): void {
-    const slices = [...(inFlight?.slices ?? []), ...(helperBusy ?? []), ...queue.splice(0)]
+    const slices = [...(inFlight?.slices ?? []), ...[...urgentInFlight.values()].flat(), ...(helperBusy ?? []), ...queue.splice(0)]
     inFlight = null
+    urgentInFlight.clear()
     helperBusy = null
     for (const s of slices) rejectReq(s.req, err)
     for (const p of tokenizeWaiters.values()) p.reject(err)
@@ -403,6 +410,13 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
       loadWaiter = null
       return
     }
+    const urgentSlices = m.op === 'embed' && m.id !== undefined ? urgentInFlight.get(m.id) : undefined
+    if (urgentSlices && m.id !== undefined) {
+      urgentInFlight.delete(m.id)
+      const err = new AppError(m.code === 'not_loaded' ? 'unavailable' : m.code === 'bad_request' ? 'validation' : 'internal', `Embedding failed: ${m.message}`, { reason: m.code })
+      for (const x of urgentSlices) rejectReq(x.req, err)
+      return
+    }
     if (m.op === 'embed' && inFlight && inFlight.id === m.id) {
       const { slices } = inFlight
       inFlight = null
@@ -440,6 +454,12 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
   }
 
   function onEmbedded(m: Extract<WorkerMsg, { type: 'embedded' }>): void {
+    const urgentSlices = urgentInFlight.get(m.id)
+    if (urgentSlices) {
+      urgentInFlight.delete(m.id)
+      fill(urgentSlices, (row) => m.vectors.slice(row * m.dim, (row + 1) * m.dim), m.dim, m.modelName)
+      return
+    }
     if (!inFlight || inFlight.id !== m.id) return
     const { slices } = inFlight
     inFlight = null
@@ -494,6 +514,28 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
     return { slices, texts }
   }
 
+  /** Queued high-priority calls of a few texts (search queries), from the head of the queue. */
+  function takeUrgent(): Slice[] {
+    const out: Slice[] = []
+    for (let s = queue[0]; s; s = queue[0]) {
+      if (!s.req.settled && (s.req.priority !== 'high' || s.end - s.start > URGENT_MAX_TEXTS)) break
+      queue.shift()
+      if (!s.req.settled) out.push(s)
+    }
+    return out
+  }
+
+  /** The rows of a worker message whose vectors go to a sink as well (as made: not when the caller truncates them). */
+  function forwardsOf(slices: Slice[]): { forward?: Array<{ row: number; sink: number; tag: number }> } {
+    const forward: Array<{ row: number; sink: number; tag: number }> = []
+    let row = 0
+    for (const x of slices) {
+      if (x.req.forward && x.start === 0 && (x.req.outDim === null || x.req.outDim >= (st.dim ?? 0))) forward.push({ row, ...x.req.forward })
+      row += x.end - x.start
+    }
+    return forward.length ? { forward } : {}
+  }
+
   /** Send the next batches: to the worker when it has none, and to the helper when it is idle. */
   function pump(): void {
     if (!queue.length || !worker || st.state !== 'ready') return
@@ -502,19 +544,25 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
     if (n >= HELPER_MIN_TEXTS && helperState === 'off' && workers >= 2 && !disposed) startHelper()
     const helperFree = helperState === 'ready' && !helperBusy
     if (!inFlight) {
-      // With the helper free, split what is queued so that both work on it at once.
-      const { slices, texts } = takeBatch(helperFree && n > 1 ? Math.min(batchSize, Math.ceil(n / 2)) : batchSize)
+      // Search queries go alone, not in a batch with bulk texts queued behind them. Otherwise,
+      // with the helper free, split what is queued so that both work on it at once.
+      const queries = takeUrgent()
+      const { slices, texts } = queries.length
+        ? { slices: queries, texts: queries.flatMap((x) => x.req.texts.slice(x.start, x.end)) }
+        : takeBatch(helperFree && n > 1 ? Math.min(batchSize, Math.ceil(n / 2)) : batchSize)
       if (texts.length) {
         const id = nextId++
         inFlight = { id, slices }
-        // A vector is forwarded as the model makes it: not when the caller wants it truncated.
-        const forward: Array<{ row: number; sink: number; tag: number }> = []
-        let row = 0
-        for (const x of slices) {
-          if (x.req.forward && x.start === 0 && (x.req.outDim === null || x.req.outDim >= (st.dim ?? 0))) forward.push({ row, ...x.req.forward })
-          row += x.end - x.start
-        }
-        worker.postMessage({ type: 'embed', id, texts, ...(forward.length ? { forward } : {}) })
+        worker.postMessage({ type: 'embed', id, texts, ...forwardsOf(slices) })
+      }
+    } else {
+      // A search query does not wait for the batch in the worker (up to 32 texts, a second or
+      // more for long ones): the worker runs it between two of that batch's texts.
+      const slices = takeUrgent()
+      if (slices.length) {
+        const id = nextId++
+        urgentInFlight.set(id, slices)
+        worker.postMessage({ type: 'embed', id, texts: slices.flatMap((x) => x.req.texts.slice(x.start, x.end)), urgent: true, ...forwardsOf(slices) })
       }
     }
     if (queue.length) feedHelper()
@@ -675,6 +723,7 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
     return new Promise<Embeddings>((resolve, reject) => {
       const req: EmbedRequest = {
         texts: [...texts],
+        priority: eo.priority ?? 'normal',
         forward: eo.forward ?? null,
         outDim,
         out: new Array<Float32Array>(texts.length),
