@@ -13,7 +13,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MODEL_FIXTURE, testCore, type TestCore } from '../helpers/core'
-import { BIG_SYNC, createCandidateIndex, nearestQuery as nearest, REBUILD_MARKER_SQL, type QueryContext } from '../../src/main/features/search/candidate-index'
+import { BIG_SYNC, createCandidateIndex, nearestQuery as nearest, REBUILD_MARKER_SQL, type CandidateIndex, type QueryContext } from '../../src/main/features/search/candidate-index'
 import { decodeVector, parseTsvector } from '../../src/main/workers/rows.mjs'
 import { toVectorParam } from '../../src/main/db/vector'
 import { contentHash } from '../../src/main/features/memories/normalize'
@@ -25,6 +25,21 @@ const FILLER = 300
 async function ready(): Promise<void> {
   const s = await core.services()
   expect(await s.searchIndex?.whenBuilt()).toBe('ready')
+}
+
+/** The open profile's search index (the tests below talk to it directly). */
+async function openIndex(): Promise<CandidateIndex> {
+  const index = (await core.services()).searchIndex
+  if (!index) throw new Error('no search index')
+  return index
+}
+
+/** A memory's stored vector, as Postgres has it. */
+async function storedVector(id: string): Promise<Float32Array> {
+  const { ctx } = await core.services()
+  const v = decodeVector((await ctx.db.raw('select public.vector_send(embedding) as v from memories where id = ?', [id])).rows[0].v)
+  if (!v) throw new Error(`memory ${id} has no vector`)
+  return v
 }
 
 const TUNING = { rrfK: 60, recencyWeight: 0, recencyDays: 1, importanceWeight: 0, accessWeight: 0 }
@@ -261,15 +276,13 @@ describe('search candidate index', () => {
 describe('search index: the vector half runs before the context read returns', () => {
   it('is done again when the sync the read asks for changes its source', async () => {
     const s = await core.services()
-    const index = s.searchIndex
-    if (!index) throw new Error('no index')
+    const index = await openIndex()
     const capture = async (content: string): Promise<string> => (await core.call('memories:capture', { content })).memory.id
     const a = await capture('Quince jelly sets better with the pips boiled in a muslin bag.')
     const b = await capture('The tram to the harbour leaves every twelve minutes after nine.')
     await s.embeddingQueue.drain()
     await search('quince jelly') // applies the change log
-    const va = decodeVector((await s.ctx.db.raw('select public.vector_send(embedding) as v from memories where id = ?', [a])).rows[0].v)
-    if (!va) throw new Error('a has no vector')
+    const va = await storedVector(a)
     const nearestTwo = async (context: QueryContext | Promise<QueryContext>): Promise<string[]> =>
       (await index.query({ ...nearest(va, 2, false), context }))?.lists.memory?.vector ?? []
     // Precondition: b is not among a's two nearest before its vector changes.
@@ -289,8 +302,7 @@ describe('search index: the vector half runs before the context read returns', (
 describe('search index: query vectors straight from the embedder thread', () => {
   it('answers a query sent before its vector once the embedder thread delivers it; a rebuild meanwhile leaves it to SQL', async () => {
     const s = await core.services()
-    const index = s.searchIndex
-    if (!index) throw new Error('no index')
+    const index = await openIndex()
     const base = { sources: ['memory' as const], kc: 5, k: 3, filter: { includeArchived: false }, context: { lexemes: [], tuning: TUNING, pending: 0 } }
     // The main thread's copy of the vector never comes: only the forwarded one can answer.
     const ticket = index.begin(base)
@@ -317,8 +329,7 @@ describe('search index: query vectors straight from the embedder thread', () => 
 describe('search index: exclusions (-word)', () => {
   it('keeps a row with an excluded word out of both lists, and sends a negated compound word to SQL', async () => {
     const s = await core.services()
-    const index = s.searchIndex
-    if (!index) throw new Error('no index')
+    const index = await openIndex()
     const { memory: kept } = await core.call('memories:capture', { content: 'Medlar fruit is eaten bletted, soft and brown.' })
     const { memory: dropped } = await core.call('memories:capture', { content: 'Medlar cheese for the car picnic in November.' })
     await s.embeddingQueue.drain()
@@ -332,8 +343,7 @@ describe('search index: exclusions (-word)', () => {
     expect(r.hits.filter((h) => /\bcar\b/i.test(h.text))).toEqual([])
 
     // The vector list too: the excluded row's own vector does not bring it back.
-    const v = decodeVector((await s.ctx.db.raw('select public.vector_send(embedding) as v from memories where id = ?', [dropped.id])).rows[0].v)
-    if (!v) throw new Error('no vector')
+    const v = await storedVector(dropped.id)
     const nearestOf = async (exclude: string[]): Promise<string[]> =>
       (await index.query({ ...nearest(v, 3, false), context: { lexemes: [], tuning: TUNING, pending: 0, exclude } }))?.lists.memory?.vector ?? []
     expect((await nearestOf([]))[0]).toBe(dropped.id)

@@ -410,10 +410,12 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
       loadWaiter = null
       return
     }
+    const embedFailed = (): AppError =>
+      new AppError(m.code === 'not_loaded' ? 'unavailable' : m.code === 'bad_request' ? 'validation' : 'internal', `Embedding failed: ${m.message}`, { reason: m.code })
     const urgentSlices = m.op === 'embed' && m.id !== undefined ? urgentInFlight.get(m.id) : undefined
     if (urgentSlices && m.id !== undefined) {
       urgentInFlight.delete(m.id)
-      const err = new AppError(m.code === 'not_loaded' ? 'unavailable' : m.code === 'bad_request' ? 'validation' : 'internal', `Embedding failed: ${m.message}`, { reason: m.code })
+      const err = embedFailed()
       for (const x of urgentSlices) rejectReq(x.req, err)
       return
     }
@@ -427,8 +429,7 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
         pump()
         return
       }
-      const code = m.code === 'not_loaded' ? 'unavailable' : m.code === 'bad_request' ? 'validation' : 'internal'
-      const err = new AppError(code, `Embedding failed: ${m.message}`, { reason: m.code })
+      const err = embedFailed()
       for (const s of slices) rejectReq(s.req, err)
       pump()
       return
@@ -515,14 +516,14 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
   }
 
   /** Queued high-priority calls of a few texts (search queries), from the head of the queue. */
-  function takeUrgent(): Slice[] {
-    const out: Slice[] = []
+  function takeUrgent(): { slices: Slice[]; texts: string[] } {
+    const slices: Slice[] = []
     for (let s = queue[0]; s; s = queue[0]) {
       if (!s.req.settled && (s.req.priority !== 'high' || s.end - s.start > URGENT_MAX_TEXTS)) break
       queue.shift()
-      if (!s.req.settled) out.push(s)
+      if (!s.req.settled) slices.push(s)
     }
-    return out
+    return { slices, texts: slices.flatMap((x) => x.req.texts.slice(x.start, x.end)) }
   }
 
   /** The rows of a worker message whose vectors go to a sink as well (as made: not when the caller truncates them). */
@@ -547,9 +548,7 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
       // Search queries go alone, not in a batch with bulk texts queued behind them. Otherwise,
       // with the helper free, split what is queued so that both work on it at once.
       const queries = takeUrgent()
-      const { slices, texts } = queries.length
-        ? { slices: queries, texts: queries.flatMap((x) => x.req.texts.slice(x.start, x.end)) }
-        : takeBatch(helperFree && n > 1 ? Math.min(batchSize, Math.ceil(n / 2)) : batchSize)
+      const { slices, texts } = queries.texts.length ? queries : takeBatch(helperFree && n > 1 ? Math.min(batchSize, Math.ceil(n / 2)) : batchSize)
       if (texts.length) {
         const id = nextId++
         inFlight = { id, slices }
@@ -558,11 +557,11 @@ export function createEmbedder(opts: EmbedderOptions = {}): Embedder {
     } else {
       // A search query does not wait for the batch in the worker (up to 32 texts, a second or
       // more for long ones): the worker runs it between two of that batch's texts.
-      const slices = takeUrgent()
-      if (slices.length) {
+      const { slices, texts } = takeUrgent()
+      if (texts.length) {
         const id = nextId++
         urgentInFlight.set(id, slices)
-        worker.postMessage({ type: 'embed', id, texts: slices.flatMap((x) => x.req.texts.slice(x.start, x.end)), urgent: true, ...forwardsOf(slices) })
+        worker.postMessage({ type: 'embed', id, texts, urgent: true, ...forwardsOf(slices) })
       }
     }
     if (queue.length) feedHelper()

@@ -112,8 +112,6 @@ export type CandidateIndexState = 'building' | 'ready' | 'failed' | 'closed'
 /** A query begun before its vector exists: `forward` goes with the embed call (EmbedOptions.forward). */
 export interface QueryTicket {
   id: number
-  sources: SearchSource[]
-  kc: number
   forward?: { sink: number; tag: number }
 }
 
@@ -376,7 +374,7 @@ export function createCandidateIndex({
     const id = nextId++
     worker.postMessage({ type: 'expect', id, sources: q.sources, kc: q.kc })
     const sink = sinkFor()
-    return { id, sources: q.sources, kc: q.kc, ...(sink ? { forward: { sink, tag: id } } : {}) }
+    return { id, ...(sink ? { forward: { sink, tag: id } } : {}) }
   }
 
   return {
@@ -392,10 +390,7 @@ export function createCandidateIndex({
       // thread may have sent it there already: the first one counts). A sync after the
       // vector half (the context read found changes) bumps the changed sources' epochs, and
       // the index thread does that half again.
-      const vector = Promise.resolve(q.vector).then(
-        (v) => v,
-        () => null
-      )
+      const vector = Promise.resolve(q.vector).catch(() => null)
       void vector.then((v) => {
         vectorKnown = true
         if (state !== 'closed') worker.postMessage({ type: 'vector', id, vector: v })
